@@ -1,0 +1,71 @@
+/** `wpllmseo search "text"`: print the best-matching posts. */
+import type { SearchResponse } from "../../search/search.js";
+import { DEFAULT_K, MAX_K } from "../../search/search-request.js";
+import type { Command } from "../command.js";
+import { withEngine } from "../context.js";
+import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber } from "../options.js";
+import { UsageError } from "../usage-error.js";
+
+const HELP = `Usage: wpllmseo search <query> [-k N] [--json] [--explain]
+
+Prints the posts that best match the query: the token index selects
+candidate posts, their chunk vectors are scored by cosine similarity, and
+both rankings are fused.
+
+  -k N         posts to print, 1 to ${MAX_K} (default ${DEFAULT_K})
+  --explain    show each post's lexical and vector rank and score
+  --json       print an array of {id, title, url, score, excerpt}
+
+${GLOBAL_HELP}`;
+
+export const searchCommand: Command = {
+  name: "search",
+  summary: "search the indexed posts",
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      k: { type: "string", short: "k" },
+      explain: { type: "boolean", default: false },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const query = positionals.join(" ");
+    if (query.trim() === "") {
+      throw new UsageError('Empty query: pass the words to search for, e.g. `wpllmseo search "sqlite driver"`.');
+    }
+    const k = readWholeNumber("k", values.k, DEFAULT_K, { min: 1, max: MAX_K });
+    const options = readGlobalOptions(values);
+
+    return withEngine({ ...options, threads: 1 }, async (engine) => {
+      const response = await engine.searcher.search({ query, k });
+      if (options.json) {
+        const results = response.results.map(({ explain, ...result }) => (values.explain ? { ...result, explain } : result));
+        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      } else {
+        process.stdout.write(formatResults(query, response, values.explain === true));
+      }
+      return 0;
+    });
+  },
+};
+
+export function formatResults(query: string, response: SearchResponse, explain: boolean): string {
+  const { results, stats } = response;
+  const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${query}"` +
+    ` (${stats.candidates} candidate posts, ${stats.chunksScored} chunks scored, ${stats.milliseconds.toFixed(1)} ms)\n`;
+  const blocks = results.map((result, index) => {
+    const lines = [`${index + 1}. ${result.title}  [score ${result.score.toFixed(4)}]`];
+    if (result.url) lines.push(`   ${result.url}`);
+    if (result.excerpt) lines.push(`   ${result.excerpt}`);
+    if (explain) {
+      const { lexicalRank, lexicalScore, vectorRank, vectorScore } = result.explain;
+      lines.push(
+        `   lexical rank ${lexicalRank ?? "-"} score ${lexicalScore?.toFixed(3) ?? "-"};` +
+          ` vector rank ${vectorRank ?? "-"} cosine ${vectorScore?.toFixed(3) ?? "-"}`,
+      );
+    }
+    return lines.join("\n");
+  });
+  return `${header}${blocks.length > 0 ? "\n" : ""}${blocks.join("\n\n")}\n`;
+}

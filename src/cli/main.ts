@@ -1,0 +1,75 @@
+/**
+ * The `wpllmseo` command line: parses the command name, runs the command, and
+ * maps errors to exit codes (1: the command failed, 2: invalid usage).
+ */
+import { SearchRequestError } from "../search/search-request.js";
+import type { Command } from "./command.js";
+import { dbVersionCommand, upgradeCommand } from "./commands/schema.js";
+import { importCommand } from "./commands/import.js";
+import { searchCommand } from "./commands/search.js";
+import { serveCommand } from "./commands/serve.js";
+import { workerCommand } from "./commands/worker.js";
+import { GLOBAL_HELP } from "./options.js";
+import { UsageError } from "./usage-error.js";
+
+const COMMANDS: readonly Command[] = [
+  upgradeCommand,
+  dbVersionCommand,
+  importCommand,
+  workerCommand,
+  searchCommand,
+  serveCommand,
+];
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `wpllmseo: index a site's posts through a job queue and search them.
+
+Usage: wpllmseo <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+${GLOBAL_HELP}
+
+Run \`wpllmseo <command> --help\` for a command's options.`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${mainHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}". Run \`wpllmseo --help\` for the list of commands.\n`);
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof UsageError || error instanceof SearchRequestError) {
+    process.stderr.write(`wpllmseo: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`wpllmseo: ${describeError(error)}\n`);
+  return 1;
+}
+
+/** Joins an error's message with the messages of its causes. */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current !== undefined && parts.length < 5) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join("\n  caused by: ");
+}

@@ -1,0 +1,30 @@
+/**
+ * An embedder turns chunk texts into vectors of one fixed dimension.
+ *
+ * `version` goes into embedding_version and names the embedder, its model and
+ * its dimension, so vectors from another model are never compared with these.
+ */
+export interface EmbedderInfo {
+  readonly name: string;
+  readonly dim: number;
+  readonly version: string;
+}
+
+export const DEFAULT_EMBEDDING_DIM = 384;
+
+/** Stored in embedding_format: a JSON array of float32 values. */
+export const EMBEDDING_FORMAT = "json_float_array_v1";
+
+/**
+ * Describes the offline feature-hashing embedder that runs in WebAssembly.
+ * Its vectors depend only on the tokenizer and the hash definition, which
+ * `hash-v1` pins.
+ */
+export function hashEmbedderInfo(dim: number = DEFAULT_EMBEDDING_DIM): EmbedderInfo {
+  if (!Number.isInteger(dim) || dim < 8 || dim > 4096) {
+    throw new RangeError(
+      `Invalid embedding dimension ${dim}: use a whole number from 8 to 4096 (default ${DEFAULT_EMBEDDING_DIM}).`,
+    );
+  }
+  return { name: "hash", dim, version: `hash-v1:${dim}` };
+}

@@ -1,0 +1,78 @@
+/**
+ * Opens the parts a command or server needs (database, WASM kernels, worker
+ * thread pool, searcher) and closes them in reverse order.
+ */
+import type { Logger } from "pino";
+
+import { hashEmbedderInfo, type EmbedderInfo } from "./embedders/embedder.js";
+import { loadKernels, type Kernels } from "./kernels/index.js";
+import { KernelPool } from "./pool/pool.js";
+import { Searcher } from "./search/search.js";
+import type { Db } from "./store/db.js";
+import { readSchemaVersion, upgrade, SCHEMA_VERSION } from "./store/migrate.js";
+import { openDb } from "./store/open-db.js";
+
+export interface EngineOptions {
+  dbUrl: string;
+  prefix: string;
+  log: Logger;
+  /** Worker threads for the kernel pool; default: one per core. */
+  threads?: number;
+  /** Apply the schema when the database has none (import and worker do; search does not). */
+  createSchema?: boolean;
+}
+
+export interface Engine {
+  db: Db;
+  kernels: Kernels;
+  pool: KernelPool;
+  embedder: EmbedderInfo;
+  searcher: Searcher;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: EngineOptions): Promise<Db> {
+  const db = await openDb(options.dbUrl, { prefix: options.prefix });
+  try {
+    await ensureSchema(db, options);
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const db = await openDatabase(options);
+  const kernels = await loadKernels();
+  const pool = new KernelPool({ threads: options.threads });
+  const embedder = hashEmbedderInfo();
+  const searcher = new Searcher({ db, pool, kernels, embedder, log: options.log });
+  return {
+    db,
+    kernels,
+    pool,
+    embedder,
+    searcher,
+    log: options.log,
+    async close() {
+      await pool.close();
+      await db.close();
+    },
+  };
+}
+
+async function ensureSchema(db: Db, options: EngineOptions): Promise<void> {
+  const version = await readSchemaVersion(db);
+  if (version === SCHEMA_VERSION) return;
+  if (version === null && options.createSchema) {
+    await upgrade(db);
+    options.log.info({ db: db.displayUrl, version: SCHEMA_VERSION }, "created the wpllmseo schema");
+    return;
+  }
+  const found = version === null ? "no wpllmseo schema" : `schema version ${version}`;
+  throw new Error(
+    `${db.displayUrl} has ${found}, expected ${SCHEMA_VERSION}: run \`wpllmseo upgrade --db ${db.displayUrl}\` first.`,
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * Turns post content (HTML with WordPress shortcodes, Markdown or plain text)
+ * into readable plain text for chunks and excerpts. Block-level tags become
+ * paragraph breaks so the chunker can split on them; the tokenizer does its
+ * own, stricter clean-up on top of this.
+ */
+import { decodeEntities } from "./entities.js";
+
+const HIDDEN_ELEMENTS = /<(script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENTS = /<!--[\s\S]*?-->/g;
+const BLOCK_TAGS =
+  /<\/?(p|div|section|article|header|footer|h[1-6]|ul|ol|li|table|tr|blockquote|pre|figure|figcaption|br|hr)\b[^>]*>/gi;
+const OTHER_TAGS = /<\/?[a-zA-Z][^>]*>/g;
+const SHORTCODES = /\[\/?[a-zA-Z][\w-]*(?:\s[^\]]*)?\/?\]/g;
+/** Inline `![alt](src)` and reference `![alt][id]` images, badges included; their alt text is dropped. */
+const MARKDOWN_IMAGES = /!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])/g;
+/** Inline `[text](href)` and reference `[text][id]` links keep their text; links left empty by an image vanish. */
+const MARKDOWN_LINKS = /\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g;
+
+export function toPlainText(content: string): string {
+  const text = content
+    .replace(HIDDEN_ELEMENTS, " ")
+    .replace(COMMENTS, " ")
+    .replace(BLOCK_TAGS, "\n\n")
+    .replace(OTHER_TAGS, "")
+    .replace(MARKDOWN_IMAGES, "")
+    .replace(MARKDOWN_LINKS, "$1")
+    .replace(SHORTCODES, " ");
+  return collapseWhitespace(decodeEntities(text));
+}
+
+/** Keeps paragraph breaks (blank lines) and folds every other run of white space. */
+function collapseWhitespace(text: string): string {
+  return text
+    .split(/\n[ \t\r\f\v\u00a0]*\n\s*/)
+    .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
+    .filter((paragraph) => paragraph.length > 0)
+    .join("\n\n");
+}

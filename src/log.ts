@@ -1,0 +1,82 @@
+/**
+ * Structured logging with pino: JSON lines when the output is not a
+ * terminal (or `json` is set), otherwise one readable line per record.
+ * Logs go to stderr so that command output on stdout stays parseable.
+ */
+import { pino } from "pino";
+import type { DestinationStream, Logger } from "pino";
+
+export type { Logger } from "pino";
+
+export interface CreateLoggerOptions {
+  /** Log debug records too; the default level is info. */
+  verbose?: boolean;
+  /** Force JSON (true) or the readable form (false); default by TTY. */
+  json?: boolean;
+  /** Output stream; default stderr. */
+  destination?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
+
+/** Fields printed in the line's fixed part rather than as key=value. */
+const FIXED_FIELDS = new Set(["level", "time", "msg", "pid", "hostname", "err"]);
+
+function formatValue(value: unknown): string {
+  if (typeof value === "string") {
+    return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  }
+  return JSON.stringify(value);
+}
+
+/** Formats one pino JSON record as `HH:MM:SS.mmm LEVEL message key=value ...`. */
+export function formatLogLine(record: Record<string, unknown>): string {
+  const time = new Date(Number(record["time"])).toISOString().slice(11, 23);
+  const level = (LEVEL_NAMES[Number(record["level"])] ?? "LOG").padEnd(5);
+  const fields = Object.entries(record)
+    .filter(([key]) => !FIXED_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${formatValue(value)}`);
+  let line = [time, level, String(record["msg"] ?? ""), ...fields].join(" ");
+  const error = record["err"] as { message?: unknown; stack?: unknown } | undefined;
+  if (error) {
+    line += ` error=${formatValue(String(error.message ?? ""))}`;
+    if (typeof error.stack === "string" && Number(record["level"]) >= 50) {
+      line += `\n${error.stack}`;
+    }
+  }
+  return `${line}\n`;
+}
+
+/** Creates a pino destination that rewrites each JSON record as a readable line. */
+function createLineDestination(output: NodeJS.WritableStream): DestinationStream {
+  return {
+    write(chunk: string): void {
+      for (const text of chunk.split("\n")) {
+        if (text.trim() === "") {
+          continue;
+        }
+        try {
+          output.write(formatLogLine(JSON.parse(text) as Record<string, unknown>));
+        } catch {
+          output.write(`${text}\n`);
+        }
+      }
+    },
+  };
+}
+
+/** Creates the process's root logger. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const output = options.destination ?? process.stderr;
+  const level = options.verbose ? "debug" : "info";
+  const json = options.json ?? output.isTTY !== true;
+  const destination = json ? output : createLineDestination(output);
+  return pino({ level, base: { pid: process.pid } }, destination);
+}

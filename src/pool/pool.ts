@@ -1,0 +1,69 @@
+/**
+ * The worker-thread pool that runs the WASM kernels off the main thread.
+ *
+ * Tasks live in tasks.ts. Piscina loads that module as JavaScript, so the pool
+ * always points at the compiled file under dist/, also when this module runs
+ * from the TypeScript sources (as under vitest); `npm run build` makes it.
+ */
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Piscina } from "piscina";
+
+import type { EmbedPostInput, EmbedPostOutput, ScoreRowsInput, ScoreRowsOutput } from "./tasks.js";
+
+export interface PoolOptions {
+  /** Worker threads; default: the number of CPU cores, at least 1. */
+  threads?: number;
+}
+
+export class KernelPool {
+  readonly threads: number;
+  readonly #piscina: Piscina;
+
+  constructor(options: PoolOptions = {}) {
+    const threads = options.threads ?? Math.max(1, os.availableParallelism());
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new RangeError(`Invalid thread count ${threads}: use a whole number from 1 to 256.`);
+    }
+    this.threads = threads;
+    this.#piscina = new Piscina({
+      filename: resolveTaskFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  embedPost(input: EmbedPostInput): Promise<EmbedPostOutput> {
+    return this.#piscina.run(input, { name: "embedPost" }) as Promise<EmbedPostOutput>;
+  }
+
+  /** Scores rows on a thread; `rows` and `query` are transferred, so the caller must not reuse them. */
+  scoreRows(input: ScoreRowsInput): Promise<ScoreRowsOutput> {
+    const transferList = [...new Set([input.rows.buffer, input.query.buffer])] as ArrayBuffer[];
+    return this.#piscina.run(input, { name: "scoreRows", transferList }) as Promise<ScoreRowsOutput>;
+  }
+
+  /** Busy share of the pool's threads since it started, from 0 to 1. */
+  get utilization(): number {
+    return this.#piscina.utilization;
+  }
+
+  async close(): Promise<void> {
+    await this.#piscina.destroy();
+  }
+}
+
+function resolveTaskFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const compiled = here.endsWith(".ts")
+    ? path.join(path.dirname(here), "../../dist/src/pool/tasks.js")
+    : path.join(path.dirname(here), "tasks.js");
+  if (!existsSync(compiled)) {
+    throw new Error(`Worker task module not found at ${compiled}: run \`npm run build\` first.`);
+  }
+  return compiled;
+}

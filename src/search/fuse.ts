@@ -1,0 +1,63 @@
+/**
+ * Reciprocal rank fusion of the lexical and vector legs.
+ *
+ * fused = w_lex / (K + rank_lex) + w_vec / (K + rank_vec), ranks from 1, and a
+ * post missing from a leg contributes nothing for it. Fusing ranks instead of
+ * raw scores needs no calibration between BM25-style sums and cosines.
+ */
+export interface LegScores {
+  postId: string;
+  lexicalScore?: number;
+  vectorScore?: number;
+}
+
+export interface FusedPost {
+  postId: string;
+  score: number;
+  lexicalRank: number | null;
+  lexicalScore: number | null;
+  vectorRank: number | null;
+  vectorScore: number | null;
+}
+
+export interface FusionOptions {
+  k: number;
+  lexicalWeight: number;
+  vectorWeight: number;
+}
+
+export const DEFAULT_FUSION: FusionOptions = { k: 60, lexicalWeight: 1, vectorWeight: 1 };
+
+export function fuseRanks(posts: readonly LegScores[], options: FusionOptions = DEFAULT_FUSION): FusedPost[] {
+  const lexicalRanks = rankBy(posts, (post) => post.lexicalScore);
+  const vectorRanks = rankBy(posts, (post) => post.vectorScore);
+
+  const fused = posts.map((post): FusedPost => {
+    const lexicalRank = lexicalRanks.get(post.postId) ?? null;
+    const vectorRank = vectorRanks.get(post.postId) ?? null;
+    let score = 0;
+    if (lexicalRank !== null) score += options.lexicalWeight / (options.k + lexicalRank);
+    if (vectorRank !== null) score += options.vectorWeight / (options.k + vectorRank);
+    return {
+      postId: post.postId,
+      score,
+      lexicalRank,
+      lexicalScore: post.lexicalScore ?? null,
+      vectorRank,
+      vectorScore: post.vectorScore ?? null,
+    };
+  });
+  return fused.sort((a, b) => b.score - a.score || compareIds(a.postId, b.postId));
+}
+
+function rankBy(posts: readonly LegScores[], scoreOf: (post: LegScores) => number | undefined): Map<string, number> {
+  const scored = posts.filter((post) => scoreOf(post) !== undefined);
+  scored.sort((a, b) => (scoreOf(b) as number) - (scoreOf(a) as number) || compareIds(a.postId, b.postId));
+  return new Map(scored.map((post, index) => [post.postId, index + 1]));
+}
+
+/** Orders decimal id strings numerically without converting them to numbers. */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,56 @@
+/**
+ * Reads title, url and the best chunk's text for the ranked posts, and cuts
+ * an excerpt around the first query token found in that chunk.
+ */
+import type { Db } from "../store/db.js";
+import { toId } from "../store/rows.js";
+import type { FusedPost } from "./fuse.js";
+import { placeholders } from "./find-candidates.js";
+import type { BestChunks, SearchResult } from "./search.js";
+
+export const EXCERPT_CHARS = 240;
+
+export async function readResultPosts(
+  db: Db,
+  ranked: readonly FusedPost[],
+  best: BestChunks,
+  tokens: readonly string[],
+): Promise<SearchResult[]> {
+  if (ranked.length === 0) return [];
+  const postIds = ranked.map((post) => post.postId);
+  const chunkIds = postIds.flatMap((postId) => best.get(postId)?.chunkId ?? []);
+
+  const [posts, chunks] = await Promise.all([
+    db.query(`SELECT id, title, url FROM ${db.tables.posts} WHERE id IN (${placeholders(postIds.length)})`, postIds),
+    chunkIds.length === 0
+      ? Promise.resolve([])
+      : db.query(`SELECT id, chunk_text FROM ${db.tables.chunks} WHERE id IN (${placeholders(chunkIds.length)})`, chunkIds),
+  ]);
+  const postById = new Map(posts.map((row) => [toId(row.id), row]));
+  const textByChunk = new Map(chunks.map((row) => [toId(row.id), String(row.chunk_text ?? "")]));
+
+  return ranked.flatMap((fused): SearchResult[] => {
+    const post = postById.get(fused.postId);
+    if (!post) return [];
+    const chunkId = best.get(fused.postId)?.chunkId;
+    const text = chunkId === undefined ? "" : (textByChunk.get(chunkId) ?? "");
+    const { postId, score, ...explain } = fused;
+    return [{ id: postId, title: String(post.title), url: String(post.url), score, excerpt: cutExcerpt(text, tokens), explain }];
+  });
+}
+
+/** Returns about EXCERPT_CHARS characters of `text`, starting shortly before the first query token. */
+export function cutExcerpt(text: string, tokens: readonly string[]): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= EXCERPT_CHARS) return flat;
+
+  const lower = flat.toLowerCase();
+  const sameLength = lower.length === flat.length;
+  const hits = tokens.map((token) => lower.indexOf(token)).filter((index) => index >= 0);
+  const hit = sameLength && hits.length > 0 ? Math.min(...hits) : 0;
+
+  let start = Math.max(0, hit - 60);
+  if (start > 0) start = flat.indexOf(" ", start) + 1 || start;
+  const end = Math.min(flat.length, start + EXCERPT_CHARS);
+  return `${start > 0 ? "…" : ""}${flat.slice(start, end).trim()}${end < flat.length ? "…" : ""}`;
+}

@@ -1,0 +1,132 @@
+/**
+ * Reads posts from files and folders: Markdown, HTML and plain text files are
+ * one post each, and every line of a JSONL file is one post with `title`,
+ * `content` and an optional `url`.
+ */
+import { createReadStream } from "node:fs";
+import { lstat, readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+
+import type { SourceError, SourcePost } from "./source-post.js";
+import { titleOfDocument } from "./title-of-document.js";
+
+/** Files larger than this are reported and skipped; posts of this size are not prose. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+const DOCUMENT_EXTENSIONS = new Set([".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".text"]);
+const JSONL_EXTENSIONS = new Set([".jsonl", ".ndjson"]);
+
+export type ReadEvent = { post: SourcePost } | { error: SourceError };
+
+/**
+ * Yields every post under `paths`, in a stable order. A folder is walked
+ * recursively; hidden entries (names starting with ".") and symbolic links
+ * are skipped, so link cycles cannot trap the walk.
+ */
+export async function* readPaths(paths: readonly string[]): AsyncGenerator<ReadEvent> {
+  for (const given of paths) {
+    const absolute = path.resolve(given);
+    let stats;
+    try {
+      stats = await lstat(absolute);
+    } catch (error) {
+      yield { error: { source: given, message: `cannot read ${given}: ${describe(error)}` } };
+      continue;
+    }
+    if (stats.isDirectory()) {
+      yield* readFolder(absolute);
+    } else {
+      yield* readFile_(absolute, true);
+    }
+  }
+}
+
+async function* readFolder(folder: string): AsyncGenerator<ReadEvent> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    yield { error: { source: folder, message: `cannot list folder ${folder}: ${describe(error)}` } };
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith(".") || entry.isSymbolicLink()) continue;
+    const child = path.join(folder, entry.name);
+    if (entry.isDirectory()) yield* readFolder(child);
+    else if (entry.isFile()) yield* readFile_(child, false);
+  }
+}
+
+/** Reads one file; `explicit` is true when the user named it, so an unknown type is an error, not a skip. */
+async function* readFile_(file: string, explicit: boolean): AsyncGenerator<ReadEvent> {
+  const extension = path.extname(file).toLowerCase();
+  if (JSONL_EXTENSIONS.has(extension)) {
+    yield* readJsonLines(file);
+    return;
+  }
+  if (!DOCUMENT_EXTENSIONS.has(extension)) {
+    if (explicit) {
+      const accepted = [...DOCUMENT_EXTENSIONS, ...JSONL_EXTENSIONS].join(" ");
+      yield { error: { source: file, message: `unsupported file type "${extension || "(none)"}" for ${file}: use one of ${accepted}` } };
+    }
+    return;
+  }
+  yield await readDocument(file, extension);
+}
+
+async function readDocument(file: string, extension: string): Promise<ReadEvent> {
+  try {
+    const stats = await lstat(file);
+    if (stats.size > MAX_FILE_BYTES) {
+      return { error: { source: file, message: `skipped ${file}: ${stats.size} bytes is over the ${MAX_FILE_BYTES}-byte limit` } };
+    }
+    const content = await readFile(file, "utf8");
+    const title = titleOfDocument(content, extension) || path.basename(file, extension);
+    return { post: { source: file, title, url: pathToFileURL(file).href, content } };
+  } catch (error) {
+    return { error: { source: file, message: `cannot read ${file}: ${describe(error)}` } };
+  }
+}
+
+async function* readJsonLines(file: string): AsyncGenerator<ReadEvent> {
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() === "") continue;
+      yield parseJsonLine(file, lineNumber, line);
+    }
+  } catch (error) {
+    yield { error: { source: file, message: `cannot read ${file}: ${describe(error)}` } };
+  }
+}
+
+function parseJsonLine(file: string, lineNumber: number, line: string): ReadEvent {
+  const where = `${file}:${lineNumber}`;
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (error) {
+    return { error: { source: where, message: `invalid JSON at ${where}: ${describe(error)}` } };
+  }
+  const { title, content, url } = (record ?? {}) as Record<string, unknown>;
+  if (typeof content !== "string" || content.trim() === "") {
+    return { error: { source: where, message: `missing "content" string at ${where}: each line needs {"title", "content", "url"?}` } };
+  }
+  if (title !== undefined && typeof title !== "string") {
+    return { error: { source: where, message: `invalid "title" at ${where}: expected a string` } };
+  }
+  if (url !== undefined && typeof url !== "string") {
+    return { error: { source: where, message: `invalid "url" at ${where}: expected a string` } };
+  }
+  const source = url ? url : where;
+  return { post: { source, title: title?.trim() || titleOfDocument(content, ".txt"), url: url ?? "", content } };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,144 @@
+/**
+ * Schema migrations: `migrations/<dialect>/*.sql`, applied in file-name
+ * order with `{prefix}` replaced by the validated table prefix. Every
+ * statement is CREATE ... IF NOT EXISTS, so applying them again is harmless.
+ */
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { Db, Dialect } from "./db.js";
+import { readTablePrefix } from "./table-names.js";
+
+export const SCHEMA_VERSION = "1.2.0";
+
+/** Meta row name of the schema version, as the plugin names its option. */
+export const DB_VERSION_NAME = "wpllmseo_db_version";
+
+export interface UpgradeOptions {
+  /** Apply the migrations even when the recorded version is current. */
+  force?: boolean;
+}
+
+export interface UpgradeResult {
+  previousVersion: string | null;
+  version: string;
+  /** False when the schema was already current and `force` was not set. */
+  applied: boolean;
+}
+
+/**
+ * Finds `migrations/<dialect>` in the nearest ancestor of this module, which
+ * is the package root both from `src/store` and from `dist/src/store`.
+ */
+function findMigrationsDir(dialect: Dialect): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "migrations", dialect);
+    if (existsSync(candidate)) {
+      return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new Error(
+        `Migrations not found: no migrations/${dialect} folder above ` +
+          `${fileURLToPath(import.meta.url)}; reinstall the package.`,
+      );
+    }
+    dir = parent;
+  }
+}
+
+/** Splits a migration file into statements: `;` ends a statement at line end. */
+function splitStatements(sql: string): string[] {
+  const withoutComments = sql
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith("--"))
+    .join("\n");
+  return withoutComments
+    .split(/;\s*$/m)
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
+}
+
+async function readMigrationStatements(db: Db): Promise<string[]> {
+  const dir = findMigrationsDir(db.dialect);
+  const files = (await readdir(dir)).filter((name) => name.endsWith(".sql"));
+  const statements: string[] = [];
+  for (const file of files.sort()) {
+    const text = await readFile(join(dir, file), "utf8");
+    const prefix = readTablePrefix(db.tables);
+    statements.push(...splitStatements(text.replaceAll("{prefix}", prefix)));
+  }
+  return statements;
+}
+
+async function tableExists(db: Db, table: string): Promise<boolean> {
+  const rows =
+    db.dialect === "mysql"
+      ? await db.query(
+          "SELECT 1 FROM information_schema.tables " +
+            "WHERE table_schema = DATABASE() AND table_name = ?",
+          [table],
+        )
+      : await db.query(
+          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+          [table],
+        );
+  return rows.length > 0;
+}
+
+/** Reads the recorded schema version, or null when none is recorded. */
+export async function readSchemaVersion(db: Db): Promise<string | null> {
+  if (!(await tableExists(db, db.tables.meta))) {
+    return null;
+  }
+  const rows = await db.query(
+    `SELECT value FROM ${db.tables.meta} WHERE name = ?`,
+    [DB_VERSION_NAME],
+  );
+  const value = rows[0]?.["value"];
+  return typeof value === "string" ? value : null;
+}
+
+async function writeSchemaVersion(db: Db, version: string): Promise<void> {
+  const sql =
+    db.dialect === "mysql"
+      ? `INSERT INTO ${db.tables.meta} (name, value) VALUES (?, ?) ` +
+        "ON DUPLICATE KEY UPDATE value = VALUES(value)"
+      : `INSERT INTO ${db.tables.meta} (name, value) VALUES (?, ?) ` +
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+  await db.execute(sql, [DB_VERSION_NAME, version]);
+}
+
+/**
+ * Creates any missing table or index and records SCHEMA_VERSION. On MySQL
+ * each CREATE commits on its own; on SQLite all of them commit together.
+ *
+ * TODO: tables left by the PHP plugin lack lease_expires_at, claim_token,
+ * active_dedupe_key and embedding_f32; CREATE TABLE IF NOT EXISTS does not
+ * add those columns, so such an install needs them added by hand for now.
+ */
+export async function upgrade(
+  db: Db,
+  options: UpgradeOptions = {},
+): Promise<UpgradeResult> {
+  const previousVersion = await readSchemaVersion(db);
+  if (previousVersion === SCHEMA_VERSION && !options.force) {
+    return { previousVersion, version: SCHEMA_VERSION, applied: false };
+  }
+  const statements = await readMigrationStatements(db);
+  const applyAll = async (target: Db): Promise<void> => {
+    for (const statement of statements) {
+      await target.execute(statement);
+    }
+    await writeSchemaVersion(target, SCHEMA_VERSION);
+  };
+  if (db.dialect === "sqlite") {
+    await db.transaction(applyAll);
+  } else {
+    await applyAll(db);
+  }
+  return { previousVersion, version: SCHEMA_VERSION, applied: true };
+}

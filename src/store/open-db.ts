@@ -1,0 +1,98 @@
+import type { Db } from "./db.js";
+import { StoreError } from "./errors.js";
+import { openMysqlDb } from "./mysql-db.js";
+import type { MysqlTarget } from "./mysql-db.js";
+import { openSqliteDb } from "./sqlite-db.js";
+import { buildTableNames, DEFAULT_TABLE_PREFIX } from "./table-names.js";
+
+export const DEFAULT_DB_URL = "sqlite:./wpllmseo.db";
+
+const ACCEPTED_FORMS =
+  "sqlite:<path> (or sqlite::memory:) and mysql://user:password@host:port/database " +
+  "(or mariadb://...)";
+
+export interface OpenDbOptions {
+  /** Table prefix, 1-32 characters from [A-Za-z0-9_]; default `wp_`. */
+  prefix?: string;
+  /** MySQL pool size; default 10. Ignored for SQLite. */
+  connectionLimit?: number;
+}
+
+/** Replaces the password in a URL with `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, "$1:***@");
+}
+
+function parseMysqlUrl(url: string): MysqlTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new StoreError(
+      "INVALID_URL",
+      `Invalid database URL ${redactUrl(url)}: expected ${ACCEPTED_FORMS}.`,
+      { cause: error },
+    );
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (!parsed.hostname || !database) {
+    throw new StoreError(
+      "INVALID_URL",
+      `Invalid database URL ${redactUrl(url)}: a host and a database name ` +
+        "are required, as in mysql://user:password@127.0.0.1:3306/wordpress.",
+    );
+  }
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+function parseSqlitePath(url: string): string {
+  const rest = url.slice("sqlite:".length);
+  const path = rest.startsWith("//") ? rest.slice(2) : rest;
+  if (!path) {
+    throw new StoreError(
+      "INVALID_URL",
+      `Invalid database URL ${url}: a file path is required, as in ` +
+        "sqlite:./wpllmseo.db or sqlite::memory:.",
+    );
+  }
+  return path;
+}
+
+function validateConnectionLimit(limit: number | undefined): number {
+  const value = limit ?? 10;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `Invalid connectionLimit ${String(limit)}: use an integer of 1 or more.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Opens the database named by `url`: `sqlite:<path>`, `sqlite::memory:`,
+ * `mysql://user:password@host:port/database` or `mariadb://...`.
+ */
+export async function openDb(
+  url: string,
+  options: OpenDbOptions = {},
+): Promise<Db> {
+  const tables = buildTableNames(options.prefix ?? DEFAULT_TABLE_PREFIX);
+  const displayUrl = redactUrl(url);
+  if (url.startsWith("sqlite:")) {
+    return openSqliteDb(parseSqlitePath(url), displayUrl, tables);
+  }
+  if (/^(mysql|mariadb):\/\//i.test(url)) {
+    const limit = validateConnectionLimit(options.connectionLimit);
+    return openMysqlDb(parseMysqlUrl(url), displayUrl, tables, limit);
+  }
+  throw new StoreError(
+    "INVALID_URL",
+    `Unsupported database URL ${displayUrl}: expected ${ACCEPTED_FORMS}.`,
+  );
+}

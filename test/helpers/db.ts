@@ -1,0 +1,140 @@
+/**
+ * Test databases for the contract suites: one target per dialect, each able
+ * to create a fresh database (a temp SQLite file, or a new MariaDB/MySQL
+ * database) so that test files running in parallel never share tables.
+ *
+ * MariaDB/MySQL comes from WPLLMSEO_TEST_MYSQL (default
+ * mysql://root@127.0.0.1:3306/test). When it is unreachable the MySQL target
+ * is skipped, unless WPLLMSEO_REQUIRE_MYSQL=1, which makes loading fail.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import type { Db, Dialect } from "../../src/store/db.js";
+import { upgrade } from "../../src/store/migrate.js";
+import { openDb } from "../../src/store/open-db.js";
+import type { OpenDbOptions } from "../../src/store/open-db.js";
+
+export const DEFAULT_TEST_MYSQL_URL = "mysql://root@127.0.0.1:3306/test";
+
+export interface TestDatabase {
+  url: string;
+  /** Opens a new connection (SQLite) or pool (MySQL) to this database. */
+  open(options?: OpenDbOptions): Promise<Db>;
+  /** Opens a connection with a fresh prefix and the schema applied. */
+  openMigrated(options?: OpenDbOptions): Promise<Db>;
+  /** Closes every Db opened here and deletes the database. */
+  drop(): Promise<void>;
+}
+
+export interface DialectTarget {
+  dialect: Dialect;
+  /** Why this target is skipped, or null when it is available. */
+  skipReason: string | null;
+  createDatabase(): Promise<TestDatabase>;
+}
+
+/** Returns a random table prefix, so tests in one database never share tables. */
+export function uniquePrefix(): string {
+  return `t${randomBytes(4).toString("hex")}_`;
+}
+
+function trackOpens(
+  url: string,
+  drop: () => Promise<void>,
+): TestDatabase {
+  const opened: Db[] = [];
+  const open = async (options?: OpenDbOptions): Promise<Db> => {
+    const db = await openDb(url, options);
+    opened.push(db);
+    return db;
+  };
+  return {
+    url,
+    open,
+    async openMigrated(options?: OpenDbOptions): Promise<Db> {
+      const db = await open({ prefix: uniquePrefix(), ...options });
+      await upgrade(db);
+      return db;
+    },
+    async drop(): Promise<void> {
+      for (const db of opened.splice(0)) {
+        await db.close().catch(() => undefined);
+      }
+      await drop();
+    },
+  };
+}
+
+async function createSqliteDatabase(): Promise<TestDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), "wpllmseo-test-"));
+  const url = `sqlite:${join(dir, "test.db")}`;
+  return trackOpens(url, () => rm(dir, { recursive: true, force: true }));
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function createMysqlDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `wpllmseo_t_${randomBytes(6).toString("hex")}`;
+  const admin = await openDb(serverUrl);
+  try {
+    await admin.execute(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
+  } finally {
+    await admin.close();
+  }
+  return trackOpens(withDatabaseName(serverUrl, name), async () => {
+    const dropper = await openDb(serverUrl);
+    try {
+      await dropper.execute(`DROP DATABASE IF EXISTS ${name}`);
+    } finally {
+      await dropper.close();
+    }
+  });
+}
+
+async function probeMysql(serverUrl: string): Promise<string | null> {
+  try {
+    const db = await openDb(serverUrl);
+    await db.close();
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (process.env["WPLLMSEO_REQUIRE_MYSQL"] === "1") {
+      throw new Error(
+        `WPLLMSEO_REQUIRE_MYSQL=1 but MySQL/MariaDB is unreachable: ${reason}`,
+        { cause: error },
+      );
+    }
+    return (
+      `MySQL/MariaDB tests skipped: ${reason} ` +
+      "Set WPLLMSEO_TEST_MYSQL to a reachable server to run them."
+    );
+  }
+}
+
+/** Builds the dialect targets, probing MySQL/MariaDB once. */
+export async function loadDialectTargets(): Promise<DialectTarget[]> {
+  const serverUrl = process.env["WPLLMSEO_TEST_MYSQL"] || DEFAULT_TEST_MYSQL_URL;
+  const mysqlSkipReason = await probeMysql(serverUrl);
+  if (mysqlSkipReason) {
+    console.warn(mysqlSkipReason);
+  }
+  return [
+    { dialect: "sqlite", skipReason: null, createDatabase: createSqliteDatabase },
+    {
+      dialect: "mysql",
+      skipReason: mysqlSkipReason,
+      createDatabase: () => createMysqlDatabase(serverUrl),
+    },
+  ];
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+
+import { chunkText } from "../../src/indexer/chunk-text.js";
+
+function words(count: number, prefix = "w"): string {
+  return Array.from({ length: count }, (_, index) => `${prefix}${index}`).join(" ");
+}
+
+describe("chunkText", () => {
+  it("returns no chunk for empty text", () => {
+    expect(chunkText("")).toEqual([]);
+    expect(chunkText("  \n\n  ")).toEqual([]);
+  });
+
+  it("keeps short text in one chunk", () => {
+    expect(chunkText("one two three")).toEqual(["one two three"]);
+  });
+
+  it("splits long text with the given overlap", () => {
+    const chunks = chunkText(words(25), { maxWords: 10, overlapWords: 2 });
+    expect(chunks[0]).toBe(words(10));
+    expect(chunks[1]?.split(" ")[0]).toBe("w8");
+    expect(chunks.at(-1)?.split(" ").at(-1)).toBe("w24");
+    for (const chunk of chunks) expect(chunk.split(" ").length).toBeLessThanOrEqual(10);
+  });
+
+  it("covers every word", () => {
+    const text = words(1000);
+    const seen = new Set(chunkText(text, { maxWords: 64, overlapWords: 8 }).flatMap((chunk) => chunk.split(/\s+/)));
+    expect(seen.size).toBe(1000);
+  });
+
+  it("prefers a paragraph end as the boundary", () => {
+    const text = `${words(7, "a")}\n\n${words(7, "b")}`;
+    const chunks = chunkText(text, { maxWords: 10, overlapWords: 0 });
+    expect(chunks[0]).toBe(words(7, "a"));
+    expect(chunks[1]).toBe(words(7, "b"));
+  });
+
+  it("keeps paragraph breaks inside a chunk", () => {
+    expect(chunkText("first para\n\nsecond para")).toEqual(["first para\n\nsecond para"]);
+  });
+
+  it("rejects overlap not below maxWords", () => {
+    expect(() => chunkText("a b", { maxWords: 4, overlapWords: 4 })).toThrow(/overlapWords 4/);
+    expect(() => chunkText("a b", { maxWords: 0, overlapWords: 0 })).toThrow(/maxWords 0/);
+  });
+});

@@ -1,0 +1,84 @@
+import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { readPaths, type ReadEvent } from "../../src/sources/read-files.js";
+
+let folder: string;
+
+async function collect(paths: string[]): Promise<ReadEvent[]> {
+  const events: ReadEvent[] = [];
+  for await (const event of readPaths(paths)) events.push(event);
+  return events;
+}
+
+beforeAll(async () => {
+  folder = await mkdtemp(path.join(os.tmpdir(), "wpllmseo-read-"));
+  await mkdir(path.join(folder, "docs", "nested"), { recursive: true });
+  await mkdir(path.join(folder, ".hidden"));
+  await writeFile(path.join(folder, "docs", "guide.md"), "---\ntitle: Front Title\n---\n# Heading\n\nBody text.");
+  await writeFile(path.join(folder, "docs", "nested", "page.html"), "<html><title>Page &amp; Title</title><p>Hi</p></html>");
+  await writeFile(path.join(folder, "docs", "notes.txt"), "\n\nFirst line here\nsecond line");
+  await writeFile(path.join(folder, "docs", "image.png"), "not text");
+  await writeFile(path.join(folder, ".hidden", "secret.md"), "# hidden");
+  await writeFile(
+    path.join(folder, "posts.jsonl"),
+    [
+      JSON.stringify({ title: "One", content: "first post", url: "https://example.com/1" }),
+      "",
+      "{not json",
+      JSON.stringify({ title: "No content" }),
+      JSON.stringify({ content: "untitled body text", title: 5 }),
+      JSON.stringify({ content: "Second post body" }),
+    ].join("\n"),
+  );
+  await symlink(path.join(folder, "docs"), path.join(folder, "docs", "nested", "loop"));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("readPaths", () => {
+  it("reads a folder recursively and skips hidden entries, links and other types", async () => {
+    const events = await collect([path.join(folder, "docs")]);
+    const titles = events.flatMap((event) => ("post" in event ? [event.post.title] : []));
+    expect(titles).toEqual(["Front Title", "Page & Title", "First line here"]);
+    expect(events.filter((event) => "error" in event)).toEqual([]);
+  });
+
+  it("uses the file URL as url and the path as source", async () => {
+    const file = path.join(folder, "docs", "guide.md");
+    const [event] = await collect([file]);
+    expect(event && "post" in event && event.post.source).toBe(file);
+    expect(event && "post" in event && event.post.url).toBe(`file://${file}`);
+  });
+
+  it("reads JSONL lines and reports bad ones with their line numbers", async () => {
+    const file = path.join(folder, "posts.jsonl");
+    const events = await collect([file]);
+    const posts = events.flatMap((event) => ("post" in event ? [event.post] : []));
+    const errors = events.flatMap((event) => ("error" in event ? [event.error.message] : []));
+    expect(posts.map((post) => post.title)).toEqual(["One", "Second post body"]);
+    expect(posts[0]?.source).toBe("https://example.com/1");
+    expect(posts[1]?.source).toBe(`${file}:6`);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/invalid JSON at .*posts\.jsonl:3/);
+    expect(errors[1]).toMatch(/missing "content" string at .*posts\.jsonl:4/);
+    expect(errors[2]).toMatch(/invalid "title" at .*posts\.jsonl:5/);
+  });
+
+  it("reports a missing path and goes on", async () => {
+    const events = await collect([path.join(folder, "missing.md"), path.join(folder, "docs", "notes.txt")]);
+    expect(events).toHaveLength(2);
+    expect(events[0] && "error" in events[0] && events[0].error.message).toMatch(/cannot read .*missing\.md/);
+    expect(events[1] && "post" in events[1]).toBe(true);
+  });
+
+  it("rejects a named file of an unsupported type", async () => {
+    const [event] = await collect([path.join(folder, "docs", "image.png")]);
+    expect(event && "error" in event && event.error.message).toMatch(/unsupported file type "\.png"/);
+  });
+});
