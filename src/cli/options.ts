@@ -49,8 +49,8 @@ export function parseCommandArgs(args: readonly string[], extra: Options): Parse
 }
 
 export function readGlobalOptions(values: Record<string, unknown>): GlobalOptions {
-  const dbUrl = (values.db as string | undefined) ?? process.env.WPLLMSEO_DB ?? DEFAULT_DB_URL;
-  const prefix = (values.prefix as string | undefined) ?? process.env.WPLLMSEO_PREFIX ?? DEFAULT_PREFIX;
+  const dbUrl = (values.db as string | undefined) ?? (process.env.WPLLMSEO_DB || DEFAULT_DB_URL);
+  const prefix = (values.prefix as string | undefined) ?? (process.env.WPLLMSEO_PREFIX || DEFAULT_PREFIX);
   return { dbUrl, prefix, json: values.json === true, verbose: values.verbose === true };
 }
 

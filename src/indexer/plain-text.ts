@@ -6,7 +6,7 @@
  */
 import { decodeEntities } from "./entities.js";
 
-const HIDDEN_ELEMENTS = /<(script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const HIDDEN_ELEMENTS = /<(head|title|script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const COMMENTS = /<!--[\s\S]*?-->/g;
 const BLOCK_TAGS =
   /<\/?(p|div|section|article|header|footer|h[1-6]|ul|ol|li|table|tr|blockquote|pre|figure|figcaption|br|hr)\b[^>]*>/gi;

@@ -1,0 +1,127 @@
+import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { runCli } from "./run-cli.js";
+
+let folder: string;
+let db: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(path.join(os.tmpdir(), "wpllmseo-cli-"));
+  db = `sqlite:${path.join(folder, "cli.db")}`;
+  await writeFile(path.join(folder, "ducks.md"), "# Ducks\n\nMallard ducks dabble in ponds and eat pondweed.");
+  await writeFile(path.join(folder, "owls.html"), "<title>Owls</title><p>Barn owls hunt voles at night.</p>");
+  await writeFile(path.join(folder, "locked.md"), "# Locked\n\nNobody can read this file.");
+  await chmod(path.join(folder, "locked.md"), 0o000);
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("wpllmseo CLI", () => {
+  it("upgrade then db-version prints 1.2.0", async () => {
+    expect((await runCli(["upgrade", "--db", db])).status).toBe(0);
+    expect((await runCli(["upgrade", "--db", db])).status).toBe(0);
+    const version = await runCli(["db-version", "--db", db]);
+    expect(version.stdout.trim()).toBe("1.2.0");
+    expect(version.status).toBe(0);
+  });
+
+  it("imports, drains the queue and searches", async () => {
+    const imported = await runCli(["import", path.join(folder, "ducks.md"), path.join(folder, "owls.html"), "--db", db]);
+    expect(imported.stdout).toMatch(/2 added, 0 updated, 0 unchanged, 0 failed; 2 jobs enqueued/);
+    expect(imported.status).toBe(0);
+
+    const worker = await runCli(["worker", "run", "--limit=10", "--until-empty", "--json", "--db", db]);
+    expect(JSON.parse(worker.stdout)).toMatchObject({ completed: 2, failed: 0 });
+
+    const status = await runCli(["worker", "status", "--json", "--db", db]);
+    expect(JSON.parse(status.stdout).counts).toEqual({ queued: 0, running: 0, completed: 2, failed: 0 });
+
+    const search = await runCli(["search", "barn owls", "-k", "1", "--json", "--db", db]);
+    const results = JSON.parse(search.stdout) as { title: string; url: string; excerpt: string; id: string; score: number }[];
+    expect(results).toHaveLength(1);
+    expect(results[0]?.title).toBe("Owls");
+    expect(results[0]?.excerpt).toBe("Barn owls hunt voles at night.");
+    expect(Object.keys(results[0] ?? {}).sort()).toEqual(["excerpt", "id", "score", "title", "url"]);
+  });
+
+  it("prints readable search results", async () => {
+    const search = await runCli(["search", "mallard", "--db", db]);
+    expect(search.stdout).toMatch(/^1 result for "mallard"/);
+    expect(search.stdout).toMatch(/1\. Ducks/);
+  });
+
+  it("reports an unreadable file, imports the rest and exits 1", async () => {
+    if (process.getuid?.() === 0) {
+      const missing = await runCli(["import", path.join(folder, "nope.md"), path.join(folder, "ducks.md"), "--db", db]);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(/cannot read .*nope\.md/);
+      expect(missing.stdout).toMatch(/0 added, 0 updated, 1 unchanged, 1 failed/);
+      return;
+    }
+    const locked = await runCli(["import", path.join(folder, "locked.md"), path.join(folder, "ducks.md"), "--db", db]);
+    expect(locked.status).toBe(1);
+    expect(locked.stderr).toMatch(/cannot read .*locked\.md/);
+  });
+
+  it("rejects an empty query", async () => {
+    const result = await runCli(["search", "  ", "--db", db]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Empty query/);
+  });
+
+  it("rejects an unknown database scheme", async () => {
+    const result = await runCli(["db-version", "--db", "postgres://localhost/x"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/postgres:\/\/localhost\/x/);
+    expect(result.stderr).toMatch(/sqlite:/);
+  });
+
+  it("rejects an invalid prefix before touching the database", async () => {
+    const result = await runCli(["worker", "status", "--db", db, "--prefix", "wp_; DROP TABLE x"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/wp_; DROP TABLE x/);
+    const status = await runCli(["worker", "status", "--json", "--db", db]);
+    expect(JSON.parse(status.stdout).counts.completed).toBe(2);
+  });
+
+  it("names a MariaDB that is down without its password", async () => {
+    const result = await runCli(["db-version", "--db", "mysql://root:hunter2@127.0.0.1:1/test"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/127\.0\.0\.1:1/);
+    expect(result.stderr).not.toMatch(/hunter2/);
+  });
+
+  it("asks for a schema before searching a new database", async () => {
+    const result = await runCli(["search", "owls", "--db", `sqlite:${path.join(folder, "empty.db")}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no wpllmseo schema.*wpllmseo upgrade/);
+  });
+
+  it("rejects bad option values with the option name", async () => {
+    const limit = await runCli(["worker", "run", "--limit=ten", "--db", db]);
+    expect(limit.status).toBe(2);
+    expect(limit.stderr).toMatch(/Invalid --limit "ten"/);
+    const unknown = await runCli(["search", "owls", "--bogus", "--db", db]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/bogus/);
+    const command = await runCli(["frobnicate"]);
+    expect(command.status).toBe(2);
+    expect(command.stderr).toMatch(/Unknown command "frobnicate"/);
+  });
+
+  it("prints help for every command", async () => {
+    for (const command of ["upgrade", "db-version", "import", "worker", "search", "serve"]) {
+      const result = await runCli([command, "--help"]);
+      expect(result.status, command).toBe(0);
+      expect(result.stdout, command).toMatch(new RegExp(`Usage: wpllmseo ${command}`));
+    }
+    const main = await runCli(["--help"]);
+    expect(main.stdout).toMatch(/Commands:/);
+  });
+});
