@@ -8,6 +8,12 @@ import { decodeEntities } from "./entities.js";
 
 const HIDDEN_ELEMENTS = /<(head|title|script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const COMMENTS = /<!--[\s\S]*?-->/g;
+/** `<!DOCTYPE ...>`, `<![CDATA[` markers and processing instructions such as `<?xml ...?>`. */
+const DECLARATIONS = /<[!?][^>]*>/g;
+/** Markdown heading markers and code fence lines; the text they mark stays. */
+const MARKDOWN_MARKERS = /^(?:#{1,6}[ \t]+|(?:```|~~~).*$)/gm;
+/** YAML front matter at the very start of a Markdown file. */
+const FRONT_MATTER = /^---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/;
 const BLOCK_TAGS =
   /<\/?(p|div|section|article|header|footer|h[1-6]|ul|ol|li|table|tr|blockquote|pre|figure|figcaption|br|hr)\b[^>]*>/gi;
 const OTHER_TAGS = /<\/?[a-zA-Z][^>]*>/g;
@@ -19,10 +25,13 @@ const MARKDOWN_LINKS = /\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g;
 
 export function toPlainText(content: string): string {
   const text = content
+    .replace(FRONT_MATTER, "")
     .replace(HIDDEN_ELEMENTS, " ")
     .replace(COMMENTS, " ")
+    .replace(DECLARATIONS, " ")
     .replace(BLOCK_TAGS, "\n\n")
     .replace(OTHER_TAGS, "")
+    .replace(MARKDOWN_MARKERS, "")
     .replace(MARKDOWN_IMAGES, "")
     .replace(MARKDOWN_LINKS, "$1")
     .replace(SHORTCODES, " ");

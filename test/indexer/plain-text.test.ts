@@ -8,8 +8,18 @@ describe("toPlainText", () => {
     expect(toPlainText(html)).toBe("Hello world");
   });
 
+  it("drops declarations and front matter", () => {
+    expect(toPlainText("<!DOCTYPE html><?xml version=\"1.0\"?><p>Body</p>")).toBe("Body");
+    expect(toPlainText("---\ntitle: Guide\nsection: 1\n---\n# Guide\n\nText")).toBe("Guide\n\nText");
+    expect(toPlainText("Intro\n---\nnot front matter\n---\n")).toBe("Intro --- not front matter ---");
+  });
+
   it("turns block tags into paragraph breaks", () => {
     expect(toPlainText("<h1>Title</h1><p>First</p><p>Second</p>")).toBe("Title\n\nFirst\n\nSecond");
+  });
+
+  it("drops Markdown heading and fence markers", () => {
+    expect(toPlainText("## Install\n\n```sh\nnpm i x\n```\n")).toBe("Install\n\nnpm i x");
   });
 
   it("decodes entities", () => {
@@ -22,7 +32,7 @@ describe("toPlainText", () => {
 
   it("keeps Markdown link text", () => {
     expect(toPlainText("See [the docs](https://example.com) and ![logo](x.png) [![badge](b.svg)](c)")).toBe("See the docs and");
-    expect(toPlainText("# pkg [![Version][v-svg]][v-url]")).toBe("# pkg");
+    expect(toPlainText("# pkg [![Version][v-svg]][v-url]")).toBe("pkg");
   });
 
   it("keeps unknown entities as written", () => {
