@@ -72,11 +72,25 @@ function createLineDestination(output: NodeJS.WritableStream): DestinationStream
   };
 }
 
+/**
+ * Error fields never logged: mysql2 puts the whole statement, with its
+ * parameters (post text, vectors), in `sql`, which can be tens of kilobytes
+ * per line and may hold data that does not belong in a log.
+ */
+const OMITTED_ERROR_FIELDS = ["sql", "parameters", "values"];
+
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const field of OMITTED_ERROR_FIELDS) delete serialized[field];
+  return serialized;
+}
+
 /** Creates the process's root logger. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const output = options.destination ?? process.stderr;
   const level = options.verbose ? "debug" : "info";
   const json = options.json ?? output.isTTY !== true;
   const destination = json ? output : createLineDestination(output);
-  return pino({ level, base: { pid: process.pid } }, destination);
+  return pino({ level, base: { pid: process.pid }, serializers: { err: serializeError } }, destination);
 }

@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS {prefix}wpllmseo_jobs (
   locked_at TEXT NULL,
   lease_expires_at TEXT NULL,
   claim_token TEXT NULL UNIQUE,
+  -- Unused on SQLite, which claims under its write lock; kept so that both
+  -- dialects have the same columns.
+  claim_batch TEXT NULL,
   runner TEXT NULL,
   dedupe_key TEXT NULL,
   run_after TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
@@ -53,6 +56,9 @@ CREATE INDEX IF NOT EXISTS {prefix}wpllmseo_jobs_claim_order
 CREATE INDEX IF NOT EXISTS {prefix}wpllmseo_jobs_lease_expiry
   ON {prefix}wpllmseo_jobs (status, lease_expires_at);
 
+CREATE INDEX IF NOT EXISTS {prefix}wpllmseo_jobs_status_updated
+  ON {prefix}wpllmseo_jobs (status, updated_at);
+
 CREATE INDEX IF NOT EXISTS {prefix}wpllmseo_jobs_post_id
   ON {prefix}wpllmseo_jobs (post_id);
 
@@ -62,6 +68,9 @@ CREATE TABLE IF NOT EXISTS {prefix}wpllmseo_jobs_dead_letter (
   job_type TEXT NOT NULL,
   post_id INTEGER NULL,
   payload TEXT NULL,
+  dedupe_key TEXT NULL,
+  priority INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL DEFAULT 5,
   reason TEXT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   failed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')

@@ -4,6 +4,7 @@
  */
 import { SearchRequestError } from "../search/search-request.js";
 import type { Command } from "./command.js";
+import { deadLetterCommand } from "./commands/dead-letter.js";
 import { dbVersionCommand, upgradeCommand } from "./commands/schema.js";
 import { importCommand } from "./commands/import.js";
 import { searchCommand } from "./commands/search.js";
@@ -17,6 +18,7 @@ const COMMANDS: readonly Command[] = [
   dbVersionCommand,
   importCommand,
   workerCommand,
+  deadLetterCommand,
   searchCommand,
   serveCommand,
 ];
@@ -36,8 +38,24 @@ ${GLOBAL_HELP}
 Run \`wpllmseo <command> --help\` for a command's options.`;
 }
 
+/** Global options that take a value, so that their value is not taken for the command name. */
+const VALUE_OPTIONS = new Set(["--db", "--prefix"]);
+
+/**
+ * Moves the command name to the front, so global options may come before it
+ * (`wpllmseo --db URL worker status`).
+ */
+function commandFirst(argv: readonly string[]): string[] {
+  let index = 0;
+  while (index < argv.length && argv[index]?.startsWith("-") && argv[index] !== "--") {
+    index += VALUE_OPTIONS.has(argv[index] as string) ? 2 : 1;
+  }
+  if (index === 0 || index >= argv.length) return [...argv];
+  return [argv[index] as string, ...argv.slice(0, index), ...argv.slice(index + 1)];
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const [name, ...args] = commandFirst(argv);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${mainHelp()}\n`);
     return name === undefined ? 2 : 0;

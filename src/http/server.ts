@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import type { Engine } from "../engine.js";
 import { SearchRequestError } from "../search/search-request.js";
+import { readSchemaVersion, SCHEMA_VERSION } from "../store/migrate.js";
 
 export interface HttpOptions {
   host: string;
@@ -68,10 +69,14 @@ async function handleSearch(engine: Engine, url: URL, response: ServerResponse):
   sendJson(response, 200, { query, results, stats });
 }
 
+/** Reports ready only when the database answers and holds the current schema. */
 async function handleHealth(engine: Engine, response: ServerResponse): Promise<void> {
   let database = "ok";
   try {
-    await engine.db.query("SELECT 1 AS ok");
+    const version = await readSchemaVersion(engine.db);
+    if (version !== SCHEMA_VERSION) {
+      database = version === null ? "no schema" : `schema ${version}, expected ${SCHEMA_VERSION}`;
+    }
   } catch (error) {
     database = "unreachable";
     engine.log.warn({ err: error }, "health check: database unreachable");

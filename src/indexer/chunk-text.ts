@@ -46,7 +46,7 @@ function splitWords(text: string): string[] {
     const parts = paragraph.split(/\s+/).filter((word) => word.length > 0);
     if (parts.length === 0) continue;
     parts[parts.length - 1] += PARAGRAPH_END;
-    words.push(...parts);
+    for (const part of parts) words.push(part);
   }
   return words;
 }

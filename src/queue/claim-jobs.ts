@@ -3,8 +3,12 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../store/db.js";
 import { toId, toIdParam } from "../store/rows.js";
 import { offsetParam, sqlNow, sqlNowPlus } from "../store/sql-time.js";
-import { CLAIMED_JOB_COLUMNS, toClaimedJob } from "./job-row.js";
-import type { ClaimedJob } from "./types.js";
+import { claimJobsByToken } from "./claim-jobs-by-token.js";
+import { CLAIMED_JOB_COLUMNS, placeholders, toClaimedJob } from "./job-row.js";
+import { CLAIM_STRATEGIES } from "./types.js";
+import type { ClaimedJob, ClaimStrategy } from "./types.js";
+
+export type { ClaimStrategy } from "./types.js";
 
 export interface ClaimJobsOptions {
   /** `host:pid` of the claiming process, at most 128 characters. */
@@ -15,9 +19,12 @@ export interface ClaimJobsOptions {
   limit: number;
   /** Claim only these job types; all types when omitted or empty. */
   jobTypes?: readonly string[];
+  /** MySQL/MariaDB claim method; default "auto". SQLite ignores it. */
+  strategy?: ClaimStrategy;
 }
 
-function validateClaimOptions({ runner, leaseMs, limit }: ClaimJobsOptions): void {
+function validateClaimOptions(options: ClaimJobsOptions): void {
+  const { runner, leaseMs, limit, strategy } = options;
   if (!runner || runner.length > 128) {
     throw new RangeError(`Invalid runner ${JSON.stringify(runner)}: use 1-128 characters.`);
   }
@@ -27,10 +34,29 @@ function validateClaimOptions({ runner, leaseMs, limit }: ClaimJobsOptions): voi
   if (!(Number.isInteger(limit) && limit >= 1)) {
     throw new RangeError(`Invalid limit ${limit}: use an integer of 1 or more.`);
   }
+  if (strategy !== undefined && !CLAIM_STRATEGIES.includes(strategy)) {
+    throw new RangeError(
+      `Invalid strategy ${JSON.stringify(strategy)}: use ${CLAIM_STRATEGIES.join(", ")}.`,
+    );
+  }
 }
 
-function placeholders(count: number): string {
-  return new Array<string>(count).fill("?").join(", ");
+/**
+ * Picks the claim method: SQLite always claims under its write lock; on
+ * MySQL/MariaDB "auto" follows `db.capabilities.skipLocked`. A forced
+ * "skip-locked" on a server without SKIP LOCKED fails with its syntax error.
+ */
+export function resolveClaimStrategy(
+  db: Db,
+  strategy: ClaimStrategy = "auto",
+): "sqlite-write-lock" | "skip-locked" | "claim-token" {
+  if (db.dialect === "sqlite") {
+    return "sqlite-write-lock";
+  }
+  if (strategy === "auto") {
+    return db.capabilities.skipLocked ? "skip-locked" : "claim-token";
+  }
+  return strategy;
 }
 
 /**
@@ -89,11 +115,14 @@ async function selectClaimedJobs(tx: Db, ids: readonly string[]): Promise<Claime
 }
 
 /**
- * Claims up to `limit` ready jobs for one runner in one short transaction,
- * and reads them back by id.
+ * Claims with a locking SELECT, then an UPDATE by id, in one transaction:
+ * FOR UPDATE SKIP LOCKED on MySQL/MariaDB, BEGIN IMMEDIATE on SQLite.
+ *
+ * NOTE: when the connection is lost after the server committed, the retry
+ * claims other jobs. The first ones stay running, with tokens no runner
+ * holds, until their lease expires and recovery counts an attempt.
  */
-export async function claimJobs(db: Db, options: ClaimJobsOptions): Promise<ClaimedJob[]> {
-  validateClaimOptions(options);
+async function claimJobsBySelect(db: Db, options: ClaimJobsOptions): Promise<ClaimedJob[]> {
   return db.transaction(async (tx) => {
     const ids = await selectReadyJobIds(tx, options.limit, options.jobTypes ?? []);
     if (ids.length === 0) {
@@ -102,4 +131,18 @@ export async function claimJobs(db: Db, options: ClaimJobsOptions): Promise<Clai
     await updateClaimedJobs(tx, ids, options);
     return selectClaimedJobs(tx, ids);
   });
+}
+
+/**
+ * Claims up to `limit` ready jobs for one runner, in claim order (priority,
+ * then run_after, then id). Deadlocks, lock wait timeouts, SQLITE_BUSY and
+ * lost connections are retried by `db.transaction`; once its bound is
+ * reached a StoreError RETRIES_EXHAUSTED is raised.
+ */
+export async function claimJobs(db: Db, options: ClaimJobsOptions): Promise<ClaimedJob[]> {
+  validateClaimOptions(options);
+  if (resolveClaimStrategy(db, options.strategy) === "claim-token") {
+    return claimJobsByToken(db, options);
+  }
+  return claimJobsBySelect(db, options);
 }

@@ -15,7 +15,7 @@ export async function completeJob(
   const now = sqlNow(tx);
   const result = await tx.execute(
     `UPDATE ${tx.tables.jobs} SET status = 'completed', locked = 0,` +
-      ` claim_token = NULL, lease_expires_at = NULL, updated_at = ${now}` +
+      ` claim_token = NULL, claim_batch = NULL, lease_expires_at = NULL, updated_at = ${now}` +
       " WHERE id = ? AND claim_token = ? AND status = 'running'",
     [toIdParam(job.id), job.claimToken],
   );

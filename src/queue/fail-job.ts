@@ -29,7 +29,7 @@ async function requeueFailedJob(
   const now = sqlNow(tx);
   const result = await tx.execute(
     `UPDATE ${tx.tables.jobs} SET status = 'queued', attempts = ?, last_error = ?,` +
-      " locked = 0, locked_at = NULL, lease_expires_at = NULL, claim_token = NULL," +
+      " locked = 0, locked_at = NULL, lease_expires_at = NULL, claim_token = NULL, claim_batch = NULL," +
       ` runner = NULL, run_after = ${sqlNowPlus(tx)}, updated_at = ${now}` +
       " WHERE id = ? AND claim_token = ? AND status = 'running'",
     [job.attempts + 1, message, offsetParam(tx, delayMs), toIdParam(job.id), job.claimToken],
@@ -40,7 +40,7 @@ async function requeueFailedJob(
 async function markJobFailed(tx: Db, job: FailedJob, message: string): Promise<boolean> {
   const result = await tx.execute(
     `UPDATE ${tx.tables.jobs} SET status = 'failed', attempts = ?, last_error = ?,` +
-      " locked = 0, lease_expires_at = NULL, claim_token = NULL," +
+      " locked = 0, lease_expires_at = NULL, claim_token = NULL, claim_batch = NULL," +
       ` updated_at = ${sqlNow(tx)}` +
       " WHERE id = ? AND claim_token = ? AND status = 'running'",
     [job.attempts + 1, message, toIdParam(job.id), job.claimToken],

@@ -18,8 +18,10 @@ export async function insertDeadLetters(
   const idList = jobIds.map(() => "?").join(", ");
   const result = await tx.execute(
     `INSERT INTO ${tx.tables.deadLetter}` +
-      " (original_job_id, job_type, post_id, payload, reason, attempts, failed_at)" +
-      ` SELECT id, job_type, post_id, payload, COALESCE(?, last_error), attempts, ${sqlNow(tx)}` +
+      " (original_job_id, job_type, post_id, payload, dedupe_key, priority, max_attempts," +
+      " reason, attempts, failed_at)" +
+      " SELECT id, job_type, post_id, payload, dedupe_key, priority, max_attempts," +
+      ` COALESCE(?, last_error), attempts, ${sqlNow(tx)}` +
       ` FROM ${tx.tables.jobs} WHERE id IN (${idList}) AND status = 'failed'`,
     [reason, ...jobIds.map(toIdParam)],
   );

@@ -1,6 +1,6 @@
 import type { Db } from "../store/db.js";
 import { toId, toInt, toNumber } from "../store/rows.js";
-import { sqlSecondsSince } from "../store/sql-time.js";
+import { offsetParam, sqlNowPlus, sqlSecondsSince } from "../store/sql-time.js";
 import { JOB_STATUSES } from "./types.js";
 import type { JobStatus } from "./types.js";
 
@@ -19,8 +19,22 @@ export interface QueueStatus {
   deadLetterCount: number;
   /** Age of the oldest queued job in seconds, or null with none queued. */
   oldestQueuedSeconds: number | null;
+  /**
+   * Queued jobs whose run_after is more than 60 s before now on the
+   * database clock: ready for over a minute yet not claimed, a sign that
+   * too few workers are running. Jobs waiting for a retry delay or a
+   * requested delay are not overdue until 60 s after that delay ends.
+   */
+  overdueCount: number;
+  /** Jobs completed in the last 5 minutes (status completed, by updated_at). */
+  completedLast5Minutes: number;
+  /** Jobs completed in the last 60 minutes (status completed, by updated_at). */
+  completedLast60Minutes: number;
   running: RunningJobStatus[];
 }
+
+/** How long a ready job may wait before it counts as overdue, in ms. */
+const OVERDUE_AFTER_MS = 60_000;
 
 async function countJobsByStatus(db: Db): Promise<Record<JobStatus, number>> {
   const rows = await db.query(
@@ -47,6 +61,28 @@ async function readOldestQueuedSeconds(db: Db): Promise<number | null> {
   return age === null || age === undefined ? null : toNumber(age);
 }
 
+/**
+ * Counts completed jobs whose updated_at is within the last `ms`; a job's
+ * updated_at is its completion time, because completed is final.
+ */
+async function countJobsCompletedWithin(db: Db, ms: number): Promise<number> {
+  const rows = await db.query(
+    `SELECT COUNT(*) AS total FROM ${db.tables.jobs}` +
+      ` WHERE status = 'completed' AND updated_at >= ${sqlNowPlus(db)}`,
+    [offsetParam(db, -ms)],
+  );
+  return toInt(rows[0]?.["total"] ?? 0);
+}
+
+async function countOverdueJobs(db: Db): Promise<number> {
+  const rows = await db.query(
+    `SELECT COUNT(*) AS total FROM ${db.tables.jobs}` +
+      ` WHERE status = 'queued' AND run_after < ${sqlNowPlus(db)}`,
+    [offsetParam(db, -OVERDUE_AFTER_MS)],
+  );
+  return toInt(rows[0]?.["total"] ?? 0);
+}
+
 async function selectRunningJobs(db: Db): Promise<RunningJobStatus[]> {
   const rows = await db.query(
     `SELECT id, job_type, runner, ${sqlSecondsSince(db, "locked_at")} AS held,` +
@@ -62,12 +98,19 @@ async function selectRunningJobs(db: Db): Promise<RunningJobStatus[]> {
   }));
 }
 
-/** Reads job counts by status, the dead-letter count and the running jobs. */
+/**
+ * Reads job counts by status, the dead-letter count, overdue and recently
+ * completed counts, and the running jobs. Each figure is its own query, so
+ * under load they may disagree by the jobs that moved in between.
+ */
 export async function readQueueStatus(db: Db): Promise<QueueStatus> {
   return {
     counts: await countJobsByStatus(db),
     deadLetterCount: await countDeadLetters(db),
     oldestQueuedSeconds: await readOldestQueuedSeconds(db),
+    overdueCount: await countOverdueJobs(db),
+    completedLast5Minutes: await countJobsCompletedWithin(db, 300_000),
+    completedLast60Minutes: await countJobsCompletedWithin(db, 3_600_000),
     running: await selectRunningJobs(db),
   };
 }

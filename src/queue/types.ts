@@ -9,9 +9,15 @@
  *   (`lease_expires_at`). The runner renews it while the handler runs; once
  *   it expires, stale-job recovery may take the job back.
  * - claim: the atomic move of a ready job from queued to running.
- * - claim token: a random value written at claim time. Every later change
- *   by the runner matches it, so a runner whose lease was lost changes
- *   nothing.
+ * - claim token: a value unique to one claim of one job, written at claim
+ *   time. Every later change by the runner matches it, so a runner whose
+ *   lease was lost changes nothing.
+ * - claim strategy: how MySQL/MariaDB claims: "skip-locked" locks ready
+ *   rows with FOR UPDATE SKIP LOCKED; "claim-token" marks them with one
+ *   UPDATE and reads them back by the claim call's batch token, for servers
+ *   without SKIP LOCKED.
+ * - release: the move of a claimed job back to queued without counting an
+ *   attempt, when the job did not fail (shutdown, database errors).
  * - dead letter: a copy of a job that used all of its attempts, kept in the
  *   dead-letter table with the reason.
  * - runner: the process holding a claim, named `host:pid`.
@@ -50,7 +56,10 @@ export type JobWrite = (tx: Db) => Promise<void>;
 
 export interface JobContext {
   log: Logger;
-  /** Aborted when the lease is lost or renewing it fails. */
+  /**
+   * Aborted when the lease is lost, or when the worker stops and the grace
+   * period ends; the job is then released and its result ignored.
+   */
   signal: AbortSignal;
 }
 
@@ -64,3 +73,16 @@ export type JobHandler = (
 ) => Promise<JobWrite | void>;
 
 export type FailOutcome = "retried" | "dead_lettered" | "lost";
+
+/**
+ * "auto" uses SKIP LOCKED where `db.capabilities.skipLocked` is true and the
+ * claim token elsewhere. SQLite ignores the strategy: it claims under its
+ * write lock.
+ */
+export type ClaimStrategy = "auto" | "skip-locked" | "claim-token";
+
+export const CLAIM_STRATEGIES: readonly ClaimStrategy[] = [
+  "auto",
+  "skip-locked",
+  "claim-token",
+];

@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 
 import { createLogger } from "../log.js";
+import { CLAIM_STRATEGIES } from "./types.js";
+import type { ClaimStrategy } from "./types.js";
 
 export interface WorkerOptions {
   /** Name stored on claimed jobs; default `host:pid`. */
@@ -21,6 +23,14 @@ export interface WorkerOptions {
   maxDelayMs?: number;
   /** Claim only these job types; default all. */
   jobTypes?: readonly string[];
+  /** MySQL/MariaDB claim method; default "auto". SQLite ignores it. */
+  claimStrategy?: ClaimStrategy;
+  /**
+   * Time running jobs get to finish after `stop()`, in ms, before their
+   * signal aborts and they are released; default 30000.
+   * `stop({ graceMs })` overrides it for one call.
+   */
+  stopGraceMs?: number;
   logger?: Logger;
 }
 
@@ -44,6 +54,12 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (options.maxDelayMs !== undefined && !(options.maxDelayMs >= 0)) {
     throw new RangeError(`Invalid maxDelayMs ${options.maxDelayMs}: use 0 or more.`);
   }
+  const claimStrategy = options.claimStrategy ?? "auto";
+  if (!CLAIM_STRATEGIES.includes(claimStrategy)) {
+    throw new RangeError(
+      `Invalid claimStrategy ${JSON.stringify(claimStrategy)}: use ${CLAIM_STRATEGIES.join(", ")}.`,
+    );
+  }
   return {
     runner,
     concurrency: requireInteger("concurrency", options.concurrency ?? 1, 1),
@@ -53,6 +69,8 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     leaseMs: requireInteger("leaseMs", options.leaseMs ?? 60_000, 1000),
     maxDelayMs: options.maxDelayMs,
     jobTypes: options.jobTypes ?? [],
+    claimStrategy,
+    stopGraceMs: requireInteger("stopGraceMs", options.stopGraceMs ?? 30_000, 0),
     logger: options.logger ?? createLogger(),
   };
 }

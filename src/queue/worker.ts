@@ -1,42 +1,45 @@
 import type { Logger } from "pino";
 
 import type { Db } from "../store/db.js";
+import { isTransientError } from "../store/errors.js";
 import { claimJobs } from "./claim-jobs.js";
 import { recoverStaleJobs } from "./recover-stale-jobs.js";
+import { releaseJobs } from "./release-jobs.js";
 import { runJob } from "./run-job.js";
-import type { JobOutcome } from "./run-job.js";
 import type { ClaimedJob, JobHandler } from "./types.js";
 import { resolveWorkerOptions } from "./worker-options.js";
 import type { ResolvedWorkerOptions, WorkerOptions } from "./worker-options.js";
+import { countOutcome, createWorkerResult } from "./worker-result.js";
+import type { WorkerResult } from "./worker-result.js";
 
-export interface WorkerResult {
-  /** Jobs claimed and run to an outcome. */
-  processed: number;
-  completed: number;
-  /** Jobs whose handler or writes threw; includes retried and dead-lettered. */
-  failed: number;
-  retried: number;
-  deadLettered: number;
-  /** Jobs whose lease was lost, so another runner may run them again. */
-  leaseLost: number;
+export type { WorkerResult } from "./worker-result.js";
+
+export interface StopOptions {
+  /** Overrides `WorkerOptions.stopGraceMs` for this call, in ms. */
+  graceMs?: number;
+}
+
+/** The reason a running job's signal aborts when the grace period ends. */
+export class WorkerStoppedError extends Error {
+  constructor(graceMs: number) {
+    super(`Worker stopped: the job did not finish within the ${graceMs} ms grace period.`);
+    this.name = "WorkerStoppedError";
+  }
 }
 
 /**
  * Claims jobs and runs `handler` on each, up to `concurrency` at once. Stale
  * jobs are recovered on start and then at most once per lease length.
+ * A claim that fails on transient database errors after its retries is
+ * logged and tried again after `pollMs`, and such a recovery after the
+ * next lease length. Any other error from either rejects `run()`.
  */
 export class Worker {
   private readonly options: ResolvedWorkerOptions;
   private readonly log: Logger;
   private readonly active = new Set<Promise<void>>();
-  private readonly result: WorkerResult = {
-    processed: 0,
-    completed: 0,
-    failed: 0,
-    retried: 0,
-    deadLettered: 0,
-    leaseLost: 0,
-  };
+  private readonly result = createWorkerResult();
+  private readonly stopController = new AbortController();
   private claimed = 0;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -62,11 +65,31 @@ export class Worker {
     return this.runPromise;
   }
 
-  /** Stops claiming, waits for running jobs to finish, then resolves. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming at once and resolves when `run()` has. Running jobs get
+   * `graceMs` to finish; then their handlers' signals abort with a
+   * WorkerStoppedError and the jobs are released without counting an
+   * attempt. A second call may shorten the grace period, not extend it.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    const graceMs = options.graceMs ?? this.options.stopGraceMs;
+    if (!(Number.isFinite(graceMs) && graceMs >= 0)) {
+      throw new RangeError(`Invalid graceMs ${graceMs}: use a number of 0 or more.`);
+    }
     this.stopping = true;
     this.notify();
-    await this.runPromise?.catch(() => undefined);
+    const abortRunningJobs = (): void => {
+      if (!this.stopController.signal.aborted) {
+        this.log.info({ graceMs, running: this.active.size }, "grace period ended; releasing running jobs");
+        this.stopController.abort(new WorkerStoppedError(graceMs));
+      }
+    };
+    const timer = setTimeout(abortRunningJobs, graceMs);
+    try {
+      await this.runPromise?.catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async runLoop(): Promise<WorkerResult> {
@@ -76,6 +99,10 @@ export class Worker {
       while (!this.stopping && !this.isLimitReached()) {
         await this.recoverStaleJobsWhenDue();
         const claimed = await this.claimIntoFreeSlots();
+        if (claimed === null) {
+          await this.waitForWake(this.options.pollMs);
+          continue;
+        }
         if (claimed === 0 && untilEmpty && this.active.size === 0) {
           break;
         }
@@ -99,14 +126,25 @@ export class Worker {
       return;
     }
     this.lastRecoveryAt = Date.now();
-    const recovered = await recoverStaleJobs(this.db);
-    if (recovered.requeued > 0 || recovered.deadLettered > 0) {
-      this.log.info(recovered, "recovered jobs with expired leases");
+    try {
+      const recovered = await recoverStaleJobs(this.db);
+      if (recovered.requeued > 0 || recovered.deadLettered > 0) {
+        this.log.info(recovered, "recovered jobs with expired leases");
+      }
+    } catch (error) {
+      if (!isTransientError(error)) {
+        throw error;
+      }
+      this.log.error({ err: error }, "recovering stale jobs failed; trying again after the next lease length");
     }
   }
 
-  /** Claims as many jobs as free slots and the limit allow; returns the count. */
-  private async claimIntoFreeSlots(): Promise<number> {
+  /**
+   * Claims as many jobs as free slots and the limit allow and starts them.
+   * Returns the count, or null when the claim failed on transient database
+   * errors. Jobs claimed after `stop()` was called are released unstarted.
+   */
+  private async claimIntoFreeSlots(): Promise<number | null> {
     const { concurrency, limit } = this.options;
     const free = concurrency - this.active.size;
     const remaining = limit > 0 ? limit - this.claimed : free;
@@ -114,18 +152,60 @@ export class Worker {
     if (requested <= 0) {
       return 0;
     }
-    const jobs = await claimJobs(this.db, {
-      runner: this.options.runner,
-      leaseMs: this.options.leaseMs,
-      limit: requested,
-      jobTypes: this.options.jobTypes,
-    });
-    this.log.debug({ requested, claimed: jobs.length }, "claim finished");
+
+    const jobs = await this.claimOrLog(requested);
+    if (jobs === null) {
+      return null;
+    }
+    if (this.stopping) {
+      await this.releaseUnstartedJobs(jobs);
+      return 0;
+    }
+
     this.claimed += jobs.length;
     for (const job of jobs) {
       this.startJob(job);
     }
     return jobs.length;
+  }
+
+  /** Claims up to `requested` jobs; logs a transient failure and returns null. */
+  private async claimOrLog(requested: number): Promise<ClaimedJob[] | null> {
+    try {
+      const jobs = await claimJobs(this.db, {
+        runner: this.options.runner,
+        leaseMs: this.options.leaseMs,
+        limit: requested,
+        jobTypes: this.options.jobTypes,
+        strategy: this.options.claimStrategy,
+      });
+      this.log.debug({ requested, claimed: jobs.length }, "claim finished");
+      return jobs;
+    } catch (error) {
+      if (!isTransientError(error)) {
+        throw error;
+      }
+      this.log.error({ err: error, pollMs: this.options.pollMs }, "claiming jobs failed; retrying after pollMs");
+      return null;
+    }
+  }
+
+  /** Releases jobs claimed while `stop()` was called, before any started. */
+  private async releaseUnstartedJobs(jobs: readonly ClaimedJob[]): Promise<void> {
+    if (jobs.length === 0) {
+      return;
+    }
+    const ids = jobs.map((job) => job.id);
+    try {
+      const released = await releaseJobs(this.db, jobs);
+      this.result.released += released;
+      this.log.info({ jobIds: ids, released }, "released jobs claimed while stopping");
+    } catch (error) {
+      this.log.error(
+        { err: error, jobIds: ids },
+        "releasing jobs claimed while stopping failed; they are taken back when their leases expire",
+      );
+    }
   }
 
   private startJob(job: ClaimedJob): void {
@@ -134,38 +214,15 @@ export class Worker {
       jobType: job.jobType,
       attempt: job.attempts + 1,
     });
-    const running = runJob(this.db, this.handler, job, this.options, jobLog).then(
-      (outcome) => this.countOutcome(outcome),
+    const stopSignal = this.stopController.signal;
+    const running = runJob(this.db, this.handler, job, this.options, jobLog, stopSignal).then(
+      (outcome) => countOutcome(this.result, outcome),
     );
     const tracked = running.finally(() => {
       this.active.delete(tracked);
       this.notify();
     });
     this.active.add(tracked);
-  }
-
-  private countOutcome(outcome: JobOutcome): void {
-    const result = this.result;
-    result.processed += 1;
-    switch (outcome) {
-      case "completed":
-        result.completed += 1;
-        break;
-      case "retried":
-        result.failed += 1;
-        result.retried += 1;
-        break;
-      case "dead_lettered":
-        result.failed += 1;
-        result.deadLettered += 1;
-        break;
-      case "fail_not_recorded":
-        result.failed += 1;
-        break;
-      case "lost":
-        result.leaseLost += 1;
-        break;
-    }
   }
 
   /** Wakes the loop, or makes its next wait return at once. */

@@ -3,7 +3,9 @@
  *
  * fused = w_lex / (K + rank_lex) + w_vec / (K + rank_vec), ranks from 1, and a
  * post missing from a leg contributes nothing for it. Fusing ranks instead of
- * raw scores needs no calibration between BM25-style sums and cosines.
+ * raw scores needs no calibration between BM25-style sums and cosines. The
+ * score is divided by its maximum, (w_lex + w_vec) / (K + 1), so a post
+ * ranked first by both legs scores 1.
  */
 export interface LegScores {
   postId: string;
@@ -32,6 +34,7 @@ export function fuseRanks(posts: readonly LegScores[], options: FusionOptions = 
   const lexicalRanks = rankBy(posts, (post) => post.lexicalScore);
   const vectorRanks = rankBy(posts, (post) => post.vectorScore);
 
+  const maximum = (options.lexicalWeight + options.vectorWeight) / (options.k + 1);
   const fused = posts.map((post): FusedPost => {
     const lexicalRank = lexicalRanks.get(post.postId) ?? null;
     const vectorRank = vectorRanks.get(post.postId) ?? null;
@@ -40,7 +43,7 @@ export function fuseRanks(posts: readonly LegScores[], options: FusionOptions = 
     if (vectorRank !== null) score += options.vectorWeight / (options.k + vectorRank);
     return {
       postId: post.postId,
-      score,
+      score: maximum > 0 ? score / maximum : 0,
       lexicalRank,
       lexicalScore: post.lexicalScore ?? null,
       vectorRank,

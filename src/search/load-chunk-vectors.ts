@@ -35,7 +35,8 @@ export async function loadChunkVectors(
   if (postIds.length === 0) return result;
 
   const rows = await db.query(
-    `SELECT id, post_id, embedding_dim, embedding_version, embedding_checksum, embedding_f32, embedding_json` +
+    `SELECT id, post_id, embedding_dim, embedding_version, embedding_checksum, embedding_f32,` +
+      ` CASE WHEN embedding_f32 IS NULL THEN embedding_json END AS embedding_json` +
       ` FROM ${db.tables.chunks} WHERE post_id IN (${placeholders(postIds.length)})`,
     postIds,
   );

@@ -37,8 +37,10 @@ export async function* readPaths(paths: readonly string[]): AsyncGenerator<ReadE
     }
     if (stats.isDirectory()) {
       yield* readFolder(absolute);
-    } else {
+    } else if (stats.isFile()) {
       yield* readFile_(absolute, true);
+    } else {
+      yield { error: { source: given, message: `cannot read ${given}: not a regular file or folder` } };
     }
   }
 }
@@ -83,8 +85,13 @@ async function readDocument(file: string, extension: string): Promise<ReadEvent>
     if (stats.size > MAX_FILE_BYTES) {
       return { error: { source: file, message: `skipped ${file}: ${stats.size} bytes is over the ${MAX_FILE_BYTES}-byte limit` } };
     }
-    const content = await readFile(file, "utf8");
-    const title = titleOfDocument(content, extension) || path.basename(file, extension);
+    const content = decodeText(await readFile(file));
+    if (content === null) {
+      return { error: { source: file, message: `skipped ${file}: not UTF-8 text (binary data or another encoding)` } };
+    }
+    const base = path.basename(file, extension);
+    const folderName = /^(readme|index)$/i.test(base) ? path.basename(path.dirname(file)) : "";
+    const title = titleOfDocument(content, extension, folderName) || base;
     return { post: { source: file, title, url: pathToFileURL(file).href, content } };
   } catch (error) {
     return { error: { source: file, message: `cannot read ${file}: ${describe(error)}` } };
@@ -97,8 +104,9 @@ async function* readJsonLines(file: string): AsyncGenerator<ReadEvent> {
   try {
     for await (const line of lines) {
       lineNumber++;
-      if (line.trim() === "") continue;
-      yield parseJsonLine(file, lineNumber, line);
+      const text = lineNumber === 1 ? line.replace(/^\uFEFF/, "") : line;
+      if (text.trim() === "") continue;
+      yield parseJsonLine(file, lineNumber, text);
     }
   } catch (error) {
     yield { error: { source: file, message: `cannot read ${file}: ${describe(error)}` } };
@@ -120,11 +128,33 @@ function parseJsonLine(file: string, lineNumber: number, line: string): ReadEven
   if (title !== undefined && typeof title !== "string") {
     return { error: { source: where, message: `invalid "title" at ${where}: expected a string` } };
   }
-  if (url !== undefined && typeof url !== "string") {
-    return { error: { source: where, message: `invalid "url" at ${where}: expected a string` } };
+  if (url !== undefined && (typeof url !== "string" || !isWebUrl(url))) {
+    return { error: { source: where, message: `invalid "url" at ${where}: expected an http or https URL` } };
   }
   const source = url ? url : where;
   return { post: { source, title: title?.trim() || titleOfDocument(content, ".txt"), url: url ?? "", content } };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes UTF-8 text without its byte order mark; null for invalid UTF-8 or NUL bytes, which mark binary data. */
+function decodeText(bytes: Uint8Array): string | null {
+  if (bytes.includes(0)) return null;
+  try {
+    return strictUtf8.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    return null;
+  }
+}
+
+function isWebUrl(text: string): boolean {
+  if (text === "") return true;
+  try {
+    const protocol = new URL(text).protocol;
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 function describe(error: unknown): string {

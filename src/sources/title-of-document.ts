@@ -5,18 +5,27 @@
  */
 import { toPlainText } from "../indexer/plain-text.js";
 
+const HTML_TITLE = /<title[^>]*>([\s\S]*?)<\/title>/i;
+const HTML_H1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i;
+const FRONT_MATTER_TITLE = /^---[ \t]*\n(?:.*\n)*?title:[ \t]*["']?(.+?)["']?[ \t]*\n(?:.*\n)*?---/;
+const MARKDOWN_H1 = /^#[ \t]+(.+?)[ \t]*#*[ \t]*$/m;
+const MARKDOWN_H2 = /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/m;
+
 const MAX_TITLE_CHARS = 200;
 const FIRST_LINE_SCAN = 50;
 
-export function titleOfDocument(content: string, extension: string): string {
-  const candidates =
-    extension === ".html" || extension === ".htm"
-      ? [matchFirst(content, /<title[^>]*>([\s\S]*?)<\/title>/i), matchFirst(content, /<h1[^>]*>([\s\S]*?)<\/h1>/i)]
-      : [
-          matchFirst(content, /^---[ \t]*\n(?:.*\n)*?title:[ \t]*["']?(.+?)["']?[ \t]*\n(?:.*\n)*?---/),
-          matchFirst(content, /^#[ \t]+(.+?)[ \t]*#*[ \t]*$/m),
-          matchFirst(content, /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/m),
-        ];
+/**
+ * `folderName` is the name of the folder that holds the file; it titles a
+ * README or index file without a top-level heading, which is named after the
+ * project or section its folder contains.
+ */
+export function titleOfDocument(content: string, extension: string, folderName = ""): string {
+  const html = extension === ".html" || extension === ".htm";
+  const candidates = html
+    ? [matchFirst(content, HTML_TITLE), matchFirst(content, HTML_H1)]
+    : [matchFirst(content, FRONT_MATTER_TITLE), matchFirst(content, MARKDOWN_H1), matchFirst(content, HTML_H1)];
+  if (folderName) candidates.push(folderName);
+  if (!html) candidates.push(matchFirst(content, MARKDOWN_H2));
 
   for (const candidate of [...candidates, firstLine(content)]) {
     const title = candidate === undefined ? "" : toPlainText(candidate).replace(/\s+/g, " ").trim();

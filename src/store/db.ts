@@ -28,8 +28,19 @@ export interface TableNames {
   meta: string;
 }
 
+/** Server features that change which SQL the engine sends. */
+export interface DbCapabilities {
+  /**
+   * Support for `SELECT ... FOR UPDATE SKIP LOCKED` (MySQL 8.0.1+, MariaDB
+   * 10.6+), detected from the server version when the Db opens unless
+   * `OpenDbOptions.skipLocked` overrides it. Always false on SQLite.
+   */
+  skipLocked: boolean;
+}
+
 export interface Db {
   readonly dialect: Dialect;
+  readonly capabilities: DbCapabilities;
   /** The connection URL with any password replaced by `***`. */
   readonly displayUrl: string;
   readonly tables: TableNames;

@@ -5,7 +5,8 @@ export type StoreErrorCode =
   | "INVALID_URL"
   | "INVALID_PREFIX"
   | "CONNECTION_FAILED"
-  | "UNSUPPORTED_SERVER";
+  | "UNSUPPORTED_SERVER"
+  | "RETRIES_EXHAUSTED";
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -62,6 +63,18 @@ export function isRetryableError(error: unknown): boolean {
     return true;
   }
   return isLostConnectionError(error);
+}
+
+/**
+ * True for a retryable database error (see `isRetryableError`), or for the
+ * RETRIES_EXHAUSTED error that `retryTransaction` raises once its bound is
+ * reached. Either way the statement failed for a reason outside the job.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof StoreError) {
+    return error.code === "RETRIES_EXHAUSTED";
+  }
+  return isRetryableError(error);
 }
 
 /** True for a unique-key violation: MySQL 1062 or SQLITE_CONSTRAINT_UNIQUE. */

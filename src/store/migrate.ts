@@ -117,8 +117,9 @@ async function writeSchemaVersion(db: Db, version: string): Promise<void> {
  * each CREATE commits on its own; on SQLite all of them commit together.
  *
  * TODO: tables left by the PHP plugin lack lease_expires_at, claim_token,
- * active_dedupe_key and embedding_f32; CREATE TABLE IF NOT EXISTS does not
- * add those columns, so such an install needs them added by hand for now.
+ * claim_batch, active_dedupe_key, embedding_f32 and the dead-letter table's
+ * dedupe_key, priority and max_attempts; CREATE TABLE IF NOT EXISTS does
+ * not add those columns, so such an install needs them added by hand.
  */
 export async function upgrade(
   db: Db,

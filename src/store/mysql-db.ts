@@ -10,10 +10,20 @@ import type {
   RowDataPacket,
 } from "mysql2/promise";
 
-import type { Db, ExecuteResult, Row, TableNames } from "./db.js";
+import type {
+  Db,
+  DbCapabilities,
+  ExecuteResult,
+  Row,
+  TableNames,
+} from "./db.js";
 import { isLostConnectionError, StoreError } from "./errors.js";
 import { retryTransaction } from "./retry.js";
-import { toIdOrNull } from "./rows.js";
+import {
+  checkServerVersion,
+  detectCapabilities,
+  parseServerVersion,
+} from "./server-version.js";
 
 type Queryable = Pool | PoolConnection;
 
@@ -36,11 +46,23 @@ async function runExecute(
     return { affectedRows: result.length, insertId: null };
   }
   const header = result as ResultSetHeader;
-  const inserted = header.affectedRows > 0 && Number(header.insertId) > 0;
   return {
     affectedRows: header.affectedRows,
-    insertId: inserted ? toIdOrNull(header.insertId) : null,
+    insertId: header.affectedRows > 0 ? toUnsignedInsertId(header.insertId) : null,
   };
+}
+
+/**
+ * Converts mysql2's insert id to a decimal string, or null when no row got
+ * one. mysql2 reads it as a signed 64-bit integer, so BIGINT UNSIGNED ids
+ * of 2^63 and above arrive negative and are shifted back by 2^64.
+ */
+function toUnsignedInsertId(value: number | string): string | null {
+  let id = BigInt(value);
+  if (id < 0n) {
+    id += 2n ** 64n;
+  }
+  return id > 0n ? id.toString() : null;
 }
 
 /** The handle passed to a transaction callback: one pooled connection. */
@@ -51,6 +73,7 @@ class MysqlTransactionDb implements Db {
     private readonly connection: PoolConnection,
     readonly displayUrl: string,
     readonly tables: TableNames,
+    readonly capabilities: DbCapabilities,
   ) {}
 
   query<T extends Row = Row>(
@@ -80,6 +103,7 @@ export class MysqlDb implements Db {
     private readonly pool: Pool,
     readonly displayUrl: string,
     readonly tables: TableNames,
+    readonly capabilities: DbCapabilities,
   ) {}
 
   query<T extends Row = Row>(
@@ -110,6 +134,7 @@ export class MysqlDb implements Db {
         connection,
         this.displayUrl,
         this.tables,
+        this.capabilities,
       );
       const result = await fn(handle);
       await connection.query("COMMIT");
@@ -146,39 +171,6 @@ export interface MysqlTarget {
   database: string;
 }
 
-/** Oldest servers with FOR UPDATE SKIP LOCKED and expression defaults. */
-const MIN_MARIADB: [number, number] = [10, 6];
-const MIN_MYSQL: [number, number, number] = [8, 0, 13];
-
-function isVersionAtLeast(actual: number[], minimum: number[]): boolean {
-  for (let i = 0; i < minimum.length; i += 1) {
-    const part = actual[i] ?? 0;
-    const required = minimum[i] ?? 0;
-    if (part !== required) {
-      return part > required;
-    }
-  }
-  return true;
-}
-
-/** Rejects servers that lack SKIP LOCKED or DEFAULT (expression). */
-function checkServerVersion(version: string, displayUrl: string): void {
-  const numbers = (version.match(/^\d+(\.\d+)*/)?.[0] ?? "0")
-    .split(".")
-    .map(Number);
-  const isMariaDb = /mariadb/i.test(version);
-  const minimum = isMariaDb ? MIN_MARIADB : MIN_MYSQL;
-  if (!isVersionAtLeast(numbers, minimum)) {
-    const product = isMariaDb ? "MariaDB" : "MySQL";
-    throw new StoreError(
-      "UNSUPPORTED_SERVER",
-      `Unsupported server at ${displayUrl}: ${product} ${version}; ` +
-        `${product} ${minimum.join(".")} or later is required ` +
-        "(FOR UPDATE SKIP LOCKED and DEFAULT expressions).",
-    );
-  }
-}
-
 async function readServerVersion(pool: Pool): Promise<string> {
   const [rows] = await pool.query<RowDataPacket[]>(
     "SELECT VERSION() AS version",
@@ -189,12 +181,14 @@ async function readServerVersion(pool: Pool): Promise<string> {
 /**
  * Opens a connection pool and checks that the server is reachable and
  * recent enough, so a wrong URL fails here rather than at the first job.
+ * `skipLocked` overrides the SKIP LOCKED support read from the version.
  */
 export async function openMysqlDb(
   target: MysqlTarget,
   displayUrl: string,
   tables: TableNames,
   connectionLimit: number,
+  skipLocked?: boolean,
 ): Promise<MysqlDb> {
   const pool = mysql.createPool({
     ...target,
@@ -205,6 +199,13 @@ export async function openMysqlDb(
     dateStrings: true,
     timezone: "Z",
     connectTimeout: 10_000,
+  });
+  // READ COMMITTED takes no gap locks on searches and deletes, so workers
+  // that replace different posts' chunk and token rows at once do not
+  // deadlock on the index gaps between them, as they do under InnoDB's
+  // default REPEATABLE READ. Claims lock the rows they read either way.
+  pool.on("connection", (connection) => {
+    connection.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
   });
   let version: string;
   try {
@@ -220,11 +221,14 @@ export async function openMysqlDb(
       { cause: error },
     );
   }
+  let capabilities: DbCapabilities;
   try {
-    checkServerVersion(version, displayUrl);
+    const parsed = parseServerVersion(version);
+    checkServerVersion(parsed, displayUrl);
+    capabilities = detectCapabilities(parsed, displayUrl, skipLocked);
   } catch (error) {
     await pool.end();
     throw error;
   }
-  return new MysqlDb(pool, displayUrl, tables);
+  return new MysqlDb(pool, displayUrl, tables, capabilities);
 }

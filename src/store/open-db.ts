@@ -2,13 +2,13 @@ import type { Db } from "./db.js";
 import { StoreError } from "./errors.js";
 import { openMysqlDb } from "./mysql-db.js";
 import type { MysqlTarget } from "./mysql-db.js";
-import { openSqliteDb } from "./sqlite-db.js";
+import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteDb } from "./sqlite-db.js";
 import { buildTableNames, DEFAULT_TABLE_PREFIX } from "./table-names.js";
 
 export const DEFAULT_DB_URL = "sqlite:./wpllmseo.db";
 
 const ACCEPTED_FORMS =
-  "sqlite:<path> (or sqlite::memory:) and mysql://user:password@host:port/database " +
+  "sqlite:<path> (or sqlite::memory:) or mysql://user:password@host:port/database " +
   "(or mariadb://...)";
 
 export interface OpenDbOptions {
@@ -16,6 +16,18 @@ export interface OpenDbOptions {
   prefix?: string;
   /** MySQL pool size; default 10. Ignored for SQLite. */
   connectionLimit?: number;
+  /**
+   * MySQL/MariaDB: overrides the SKIP LOCKED support detected from the
+   * server version (`db.capabilities.skipLocked`). False makes "auto" job
+   * claims and stale-job recovery use statements that work without it;
+   * true is rejected on a server that lacks it. Ignored for SQLite.
+   */
+  skipLocked?: boolean;
+  /**
+   * SQLite: milliseconds a statement waits for another process's write
+   * lock before failing with SQLITE_BUSY; default 5000. Ignored for MySQL.
+   */
+  busyTimeoutMs?: number;
 }
 
 /** Replaces the password in a URL with `***`. */
@@ -64,6 +76,16 @@ function parseSqlitePath(url: string): string {
   return path;
 }
 
+function validateBusyTimeout(timeoutMs: number | undefined): number {
+  const value = timeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `Invalid busyTimeoutMs ${String(timeoutMs)}: use an integer of 0 or more.`,
+    );
+  }
+  return value;
+}
+
 function validateConnectionLimit(limit: number | undefined): number {
   const value = limit ?? 10;
   if (!Number.isInteger(value) || value < 1) {
@@ -85,11 +107,13 @@ export async function openDb(
   const tables = buildTableNames(options.prefix ?? DEFAULT_TABLE_PREFIX);
   const displayUrl = redactUrl(url);
   if (url.startsWith("sqlite:")) {
-    return openSqliteDb(parseSqlitePath(url), displayUrl, tables);
+    const busyTimeoutMs = validateBusyTimeout(options.busyTimeoutMs);
+    return openSqliteDb(parseSqlitePath(url), displayUrl, tables, busyTimeoutMs);
   }
   if (/^(mysql|mariadb):\/\//i.test(url)) {
     const limit = validateConnectionLimit(options.connectionLimit);
-    return openMysqlDb(parseMysqlUrl(url), displayUrl, tables, limit);
+    const target = parseMysqlUrl(url);
+    return openMysqlDb(target, displayUrl, tables, limit, options.skipLocked);
   }
   throw new StoreError(
     "INVALID_URL",

@@ -8,12 +8,24 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve as resolvePath } from "node:path";
 import Database from "better-sqlite3";
 
-import type { Db, ExecuteResult, Row, TableNames } from "./db.js";
+import type {
+  Db,
+  DbCapabilities,
+  ExecuteResult,
+  Row,
+  TableNames,
+} from "./db.js";
 import { Mutex } from "./mutex.js";
 import { retryTransaction } from "./retry.js";
 import { toId } from "./rows.js";
 
 type Connection = Database.Database;
+
+/** SQLite has no row locks, so no SKIP LOCKED: writers take the file lock. */
+const SQLITE_CAPABILITIES: DbCapabilities = Object.freeze({ skipLocked: false });
+
+/** Default wait for another process's write lock before SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /** The transaction open in the current async context, if any. */
 interface OpenTransaction {
@@ -105,6 +117,7 @@ class StatementRunner {
 /** The handle passed to a transaction callback: runs statements directly. */
 class SqliteTransactionDb implements Db {
   readonly dialect = "sqlite" as const;
+  readonly capabilities = SQLITE_CAPABILITIES;
 
   constructor(
     private readonly runner: StatementRunner,
@@ -137,6 +150,7 @@ class SqliteTransactionDb implements Db {
 
 export class SqliteDb implements Db {
   readonly dialect = "sqlite" as const;
+  readonly capabilities = SQLITE_CAPABILITIES;
   private readonly runner: StatementRunner;
   private readonly handle: SqliteTransactionDb;
   private readonly mutex: Mutex;
@@ -241,11 +255,16 @@ export class SqliteDb implements Db {
   }
 }
 
-/** Opens a SQLite database file (or `:memory:`) with the engine's settings. */
+/**
+ * Opens a SQLite database file (or `:memory:`) with the engine's settings.
+ * `busyTimeoutMs` is how long a statement waits for another process's write
+ * lock before it fails with SQLITE_BUSY.
+ */
 export function openSqliteDb(
   path: string,
   displayUrl: string,
   tables: TableNames,
+  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
 ): SqliteDb {
   const connection = new Database(path);
   if (!connection.memory) {
@@ -254,7 +273,7 @@ export function openSqliteDb(
     // is killed; only an OS crash or power loss can drop the last commits.
     connection.pragma("synchronous = NORMAL");
   }
-  connection.pragma("busy_timeout = 5000");
+  connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
   connection.pragma("foreign_keys = ON");
   connection.defaultSafeIntegers(true);
   return new SqliteDb(connection, displayUrl, tables);

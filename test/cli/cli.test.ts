@@ -115,8 +115,34 @@ describe("wpllmseo CLI", () => {
     expect(command.stderr).toMatch(/Unknown command "frobnicate"/);
   });
 
+  it("accepts global options before the command", async () => {
+    const status = await runCli(["--db", db, "--json", "worker", "status"]);
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout).counts.completed).toBe(2);
+  });
+
+  it("skips a second post with the same url in one import", async () => {
+    const file = path.join(folder, "twice.jsonl");
+    const line = JSON.stringify({ title: "Twice", content: "same url twice", url: "https://example.com/twice" });
+    await writeFile(file, `${line}\n${line}\n`);
+    const first = await runCli(["import", file, "--db", db]);
+    expect(first.stdout).toMatch(/1 added, 0 updated, 0 unchanged, 1 failed/);
+    expect(first.stderr).toMatch(/second post with source https:\/\/example\.com\/twice/);
+    const again = await runCli(["import", file, "--db", db]);
+    expect(again.stdout).toMatch(/0 added, 0 updated, 1 unchanged, 1 failed; 0 jobs enqueued/);
+  });
+
+  it("indexes title words that look like markup", async () => {
+    const file = path.join(folder, "guide.jsonl");
+    await writeFile(file, JSON.stringify({ title: "Café & Crème <Guide>", content: "Pastry notes." }));
+    expect((await runCli(["import", file, "--db", db])).status).toBe(0);
+    expect((await runCli(["worker", "run", "--until-empty", "--db", db])).status).toBe(0);
+    const search = await runCli(["search", "guide", "--json", "--db", db]);
+    expect(JSON.parse(search.stdout)[0]?.title).toBe("Café & Crème <Guide>");
+  });
+
   it("prints help for every command", async () => {
-    for (const command of ["upgrade", "db-version", "import", "worker", "search", "serve"]) {
+    for (const command of ["upgrade", "db-version", "import", "worker", "dead-letter", "search", "serve"]) {
       const result = await runCli([command, "--help"]);
       expect(result.status, command).toBe(0);
       expect(result.stdout, command).toMatch(new RegExp(`Usage: wpllmseo ${command}`));

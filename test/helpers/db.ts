@@ -1,17 +1,22 @@
 /**
- * Test databases for the contract suites: one target per dialect, each able
- * to create a fresh database (a temp SQLite file, or a new MariaDB/MySQL
- * database) so that test files running in parallel never share tables.
+ * Test databases for the contract suites: one target per dialect, and for
+ * the queue one more per MySQL claim strategy. Each target creates a fresh
+ * database (a temp SQLite file, or a new MariaDB/MySQL database), so test
+ * files running in parallel never share tables.
  *
  * MariaDB/MySQL comes from WPLLMSEO_TEST_MYSQL (default
- * mysql://root@127.0.0.1:3306/test). When it is unreachable the MySQL target
- * is skipped, unless WPLLMSEO_REQUIRE_MYSQL=1, which makes loading fail.
+ * mysql://root@127.0.0.1:3306/test). When it is unreachable the MySQL
+ * targets are skipped, unless WPLLMSEO_REQUIRE_MYSQL=1, which makes loading
+ * fail.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { afterAll, beforeAll } from "vitest";
+
+import type { ClaimStrategy } from "../../src/queue/types.js";
 import type { Db, Dialect } from "../../src/store/db.js";
 import { upgrade } from "../../src/store/migrate.js";
 import { openDb } from "../../src/store/open-db.js";
@@ -31,6 +36,16 @@ export interface TestDatabase {
 
 export interface DialectTarget {
   dialect: Dialect;
+  /** Name shown in test titles, such as "mysql (claim token)". */
+  label: string;
+  /**
+   * The ClaimStrategy that "auto" resolves to on this target's Dbs, when it
+   * is not the server's default. For "claim-token" the Dbs open with
+   * `skipLocked: false`, so stale-job recovery also runs as on a server
+   * without SKIP LOCKED. Typed `string` so that suites may extend targets
+   * with their own strategy names.
+   */
+  claimStrategy?: string;
   /** Why this target is skipped, or null when it is available. */
   skipReason: string | null;
   createDatabase(): Promise<TestDatabase>;
@@ -44,10 +59,11 @@ export function uniquePrefix(): string {
 function trackOpens(
   url: string,
   drop: () => Promise<void>,
+  defaults: OpenDbOptions = {},
 ): TestDatabase {
   const opened: Db[] = [];
   const open = async (options?: OpenDbOptions): Promise<Db> => {
-    const db = await openDb(url, options);
+    const db = await openDb(url, { ...defaults, ...options });
     opened.push(db);
     return db;
   };
@@ -80,7 +96,10 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
-async function createMysqlDatabase(serverUrl: string): Promise<TestDatabase> {
+async function createMysqlDatabase(
+  serverUrl: string,
+  defaults: OpenDbOptions = {},
+): Promise<TestDatabase> {
   const name = `wpllmseo_t_${randomBytes(6).toString("hex")}`;
   const admin = await openDb(serverUrl);
   try {
@@ -95,7 +114,7 @@ async function createMysqlDatabase(serverUrl: string): Promise<TestDatabase> {
     } finally {
       await dropper.close();
     }
-  });
+  }, defaults);
 }
 
 async function probeMysql(serverUrl: string): Promise<string | null> {
@@ -118,21 +137,95 @@ async function probeMysql(serverUrl: string): Promise<string | null> {
   }
 }
 
-/** Builds the dialect targets, probing MySQL/MariaDB once. */
+function readTestServerUrl(): string {
+  return process.env["WPLLMSEO_TEST_MYSQL"] || DEFAULT_TEST_MYSQL_URL;
+}
+
+let mysqlProbe: Promise<string | null> | null = null;
+
+/** Probes MySQL/MariaDB once per test file and warns when it is skipped. */
+function probeMysqlOnce(serverUrl: string): Promise<string | null> {
+  mysqlProbe ??= probeMysql(serverUrl).then((reason) => {
+    if (reason) {
+      console.warn(reason);
+    }
+    return reason;
+  });
+  return mysqlProbe;
+}
+
+/** Builds one target per dialect, probing MySQL/MariaDB once. */
 export async function loadDialectTargets(): Promise<DialectTarget[]> {
-  const serverUrl = process.env["WPLLMSEO_TEST_MYSQL"] || DEFAULT_TEST_MYSQL_URL;
-  const mysqlSkipReason = await probeMysql(serverUrl);
-  if (mysqlSkipReason) {
-    console.warn(mysqlSkipReason);
-  }
+  const serverUrl = readTestServerUrl();
+  const mysqlSkipReason = await probeMysqlOnce(serverUrl);
   return [
-    { dialect: "sqlite", skipReason: null, createDatabase: createSqliteDatabase },
+    {
+      dialect: "sqlite",
+      label: "sqlite",
+      skipReason: null,
+      createDatabase: createSqliteDatabase,
+    },
     {
       dialect: "mysql",
+      label: "mysql",
       skipReason: mysqlSkipReason,
       createDatabase: () => createMysqlDatabase(serverUrl),
     },
   ];
+}
+
+/**
+ * Builds the queue's targets: the dialect targets plus MySQL/MariaDB with
+ * the claim-token strategy, which servers without SKIP LOCKED use.
+ */
+export async function loadQueueTargets(): Promise<DialectTarget[]> {
+  const targets = await loadDialectTargets();
+  const mysql = targets.find((target) => target.dialect === "mysql");
+  if (!mysql) {
+    return targets;
+  }
+  const serverUrl = readTestServerUrl();
+  const strategy: ClaimStrategy = "claim-token";
+  const claimToken: DialectTarget = {
+    dialect: "mysql",
+    label: "mysql (claim token)",
+    claimStrategy: strategy,
+    skipReason: mysql.skipReason,
+    createDatabase: () => createMysqlDatabase(serverUrl, { skipLocked: false }),
+  };
+  return [...targets, claimToken];
+}
+
+/**
+ * Creates one database for the enclosing describe block before its tests
+ * and drops it after them; nothing is created for a skipped target. The
+ * returned handle forwards to that database and raises when used from a
+ * skipped target.
+ */
+export function useTestDatabase(target: DialectTarget): TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (!target.skipReason) {
+      database = await target.createDatabase();
+    }
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  const current = (): TestDatabase => {
+    if (!database) {
+      throw new Error(`No test database for ${target.label}: ${target.skipReason ?? "beforeAll has not run"}`);
+    }
+    return database;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    open: (options) => current().open(options),
+    openMigrated: (options) => current().openMigrated(options),
+    drop: () => current().drop(),
+  };
 }
 
 export function sleep(ms: number): Promise<void> {

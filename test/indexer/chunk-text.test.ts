@@ -41,6 +41,12 @@ describe("chunkText", () => {
     expect(chunkText("first para\n\nsecond para")).toEqual(["first para\n\nsecond para"]);
   });
 
+  it("splits a post of a million words", () => {
+    const text = "word ".repeat(1_000_000);
+    const chunks = chunkText(text, { maxWords: 200, overlapWords: 30 });
+    expect(chunks.length).toBe(Math.ceil((1_000_000 - 30) / 170));
+  });
+
   it("rejects overlap not below maxWords", () => {
     expect(() => chunkText("a b", { maxWords: 4, overlapWords: 4 })).toThrow(/overlapWords 4/);
     expect(() => chunkText("a b", { maxWords: 0, overlapWords: 0 })).toThrow(/maxWords 0/);

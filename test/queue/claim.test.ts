@@ -1,16 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
-import { claimJobs } from "../../src/queue/claim-jobs.js";
+import { claimJobs, resolveClaimStrategy } from "../../src/queue/claim-jobs.js";
 import { completeJob } from "../../src/queue/complete-job.js";
 import { enqueueJob } from "../../src/queue/enqueue-job.js";
 import type { ClaimedJob } from "../../src/queue/types.js";
 import type { Db } from "../../src/store/db.js";
 import { upgrade } from "../../src/store/migrate.js";
-import { loadDialectTargets, uniquePrefix } from "../helpers/db.js";
-import type { TestDatabase } from "../helpers/db.js";
-import { readJob } from "./helpers.js";
+import { loadQueueTargets, uniquePrefix, useTestDatabase } from "../helpers/db.js";
+import { readJob, readPrefix } from "./helpers.js";
 
-const targets = await loadDialectTargets();
+const EXPECTED_METHOD: Record<string, string> = {
+  sqlite: "sqlite-write-lock",
+  mysql: "skip-locked",
+  "mysql (claim token)": "claim-token",
+};
+
+const targets = await loadQueueTargets();
 const claimOptions = { runner: "test:1", leaseMs: 60_000 };
 
 async function claimUntilEmpty(db: Db, runner: string): Promise<ClaimedJob[]> {
@@ -24,22 +29,13 @@ async function claimUntilEmpty(db: Db, runner: string): Promise<ClaimedJob[]> {
   }
 }
 
-describe.each(targets)("claimJobs on $dialect", ({ dialect, skipReason, createDatabase }) => {
-  let database: TestDatabase;
+describe.each(targets)("claimJobs on $label", (target) => {
+  const { dialect, skipReason } = target;
+  const database = useTestDatabase(target);
   const originalTz = process.env["TZ"];
-
-  beforeAll(async () => {
-    if (!skipReason) {
-      database = await createDatabase();
-    }
-  });
 
   afterEach(() => {
     process.env["TZ"] = originalTz;
-  });
-
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it.skipIf(skipReason)("returns the claimed job's fields", async () => {
@@ -63,6 +59,64 @@ describe.each(targets)("claimJobs on $dialect", ({ dialect, skipReason, createDa
     expect(row["lease_expires_at"]).not.toBeNull();
   });
 
+  it.skipIf(skipReason)("auto picks the target's method", async () => {
+    const db = await database.openMigrated();
+    expect(resolveClaimStrategy(db)).toBe(EXPECTED_METHOD[target.label]);
+    expect(resolveClaimStrategy(db, "auto")).toBe(EXPECTED_METHOD[target.label]);
+  });
+
+  it.skipIf(skipReason)("claim batch is set only by claim token", async () => {
+    const db = await database.openMigrated();
+    const first = await enqueueJob(db, { jobType: "t" });
+    const second = await enqueueJob(db, { jobType: "t" });
+    const claimed = await claimJobs(db, { ...claimOptions, limit: 2 });
+    expect(claimed.map((job) => job.id)).toEqual([first.id, second.id]);
+    const batches = [(await readJob(db, first.id))["claim_batch"], (await readJob(db, second.id))["claim_batch"]];
+    if (resolveClaimStrategy(db) === "claim-token") {
+      expect(batches[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(batches[1]).toBe(batches[0]);
+    } else {
+      expect(batches).toEqual([null, null]);
+    }
+    expect(claimed[0]?.claimToken).not.toBe(claimed[1]?.claimToken);
+    expect(await completeJob(db, claimed[0]!)).toBe(true);
+    expect((await readJob(db, first.id))["claim_batch"]).toBeNull();
+  });
+
+  it.skipIf(skipReason || dialect !== "mysql")("strategy option forces either method", async () => {
+    const db = await database.openMigrated();
+    for (const strategy of ["skip-locked", "claim-token"] as const) {
+      expect(resolveClaimStrategy(db, strategy)).toBe(strategy);
+      const low = await enqueueJob(db, { jobType: "t", priority: 1 });
+      const high = await enqueueJob(db, { jobType: "t" });
+      const claimed = await claimJobs(db, { ...claimOptions, limit: 5, strategy });
+      expect(claimed.map((job) => job.id)).toEqual([high.id, low.id]);
+      const batch = (await readJob(db, high.id))["claim_batch"];
+      expect(batch === null).toBe(strategy === "skip-locked");
+    }
+  });
+
+  it.skipIf(skipReason || dialect !== "sqlite")("sqlite ignores the strategy option", async () => {
+    const db = await database.openMigrated();
+    expect(resolveClaimStrategy(db, "claim-token")).toBe("sqlite-write-lock");
+    const { id } = await enqueueJob(db, { jobType: "t" });
+    const claimed = await claimJobs(db, { ...claimOptions, limit: 1, strategy: "claim-token" });
+    expect(claimed.map((job) => job.id)).toEqual([id]);
+  });
+
+  it.skipIf(skipReason)("claim token fits the column", async () => {
+    const db = await database.openMigrated();
+    const jobs = db.tables.jobs;
+    if (dialect === "mysql") {
+      await db.execute(`ALTER TABLE ${jobs} AUTO_INCREMENT = 18446744073709551000`);
+    }
+    const { id } = await enqueueJob(db, { jobType: "t" });
+    const [job] = await claimJobs(db, { ...claimOptions, limit: 1 });
+    expect(job?.id).toBe(id);
+    expect(job?.claimToken).toMatch(/^[0-9a-f]{32}$/);
+    expect((await readJob(db, id))["claim_token"]).toBe(job?.claimToken);
+  });
+
   it.skipIf(skipReason)("claims by priority, then age", async () => {
     const db = await database.openMigrated();
     const low = await enqueueJob(db, { jobType: "t", priority: 5 });
@@ -83,13 +137,15 @@ describe.each(targets)("claimJobs on $dialect", ({ dialect, skipReason, createDa
 
   it.skipIf(skipReason)("rejects invalid options", async () => {
     const db = await database.openMigrated();
+    const strategy = "newest" as never;
+    await expect(claimJobs(db, { ...claimOptions, limit: 1, strategy })).rejects.toThrow(/Invalid strategy "newest"/);
     await expect(claimJobs(db, { ...claimOptions, limit: 0 })).rejects.toThrow(/Invalid limit/);
     await expect(claimJobs(db, { runner: "", leaseMs: 1, limit: 1 })).rejects.toThrow(/Invalid runner/);
   });
 
   it.skipIf(skipReason)("4 concurrent claimers never share a job", async () => {
     const setup = await database.openMigrated();
-    const prefix = setup.tables.meta.slice(0, -"wpllmseo_meta".length);
+    const prefix = readPrefix(setup);
     for (let i = 0; i < 200; i += 1) {
       await enqueueJob(setup, { jobType: "t", payload: { i } });
     }

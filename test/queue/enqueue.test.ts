@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { claimJobs } from "../../src/queue/claim-jobs.js";
 import { completeJob } from "../../src/queue/complete-job.js";
 import { enqueueJob } from "../../src/queue/enqueue-job.js";
 import { readQueueStatus } from "../../src/queue/read-queue-status.js";
-import { loadDialectTargets } from "../helpers/db.js";
-import type { TestDatabase } from "../helpers/db.js";
+import { loadQueueTargets, useTestDatabase } from "../helpers/db.js";
 import { readJob } from "./helpers.js";
 
-const targets = await loadDialectTargets();
+const targets = await loadQueueTargets();
 
-describe.each(targets)("enqueueJob on $dialect", ({ skipReason, createDatabase }) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    if (!skipReason) {
-      database = await createDatabase();
-    }
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
+describe.each(targets)("enqueueJob on $label", (target) => {
+  const { skipReason } = target;
+  const database = useTestDatabase(target);
 
   it.skipIf(skipReason)("stores the job's fields", async () => {
     const db = await database.openMigrated();

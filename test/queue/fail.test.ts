@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { claimJobs } from "../../src/queue/claim-jobs.js";
 import { enqueueJob } from "../../src/queue/enqueue-job.js";
@@ -8,11 +8,10 @@ import { computeRetryDelayMs } from "../../src/queue/retry-delay.js";
 import type { ClaimedJob } from "../../src/queue/types.js";
 import type { Db } from "../../src/store/db.js";
 import { toIdParam, toInt } from "../../src/store/rows.js";
-import { loadDialectTargets } from "../helpers/db.js";
-import type { TestDatabase } from "../helpers/db.js";
+import { loadQueueTargets, useTestDatabase } from "../helpers/db.js";
 import { makeJobReady, millisecondsBetween, readJob } from "./helpers.js";
 
-const targets = await loadDialectTargets();
+const targets = await loadQueueTargets();
 const claimOptions = { runner: "test:1", leaseMs: 60_000 };
 
 /** Enqueues `count` jobs that already failed `attempts` times and claims them. */
@@ -49,18 +48,9 @@ describe("computeRetryDelayMs", () => {
   });
 });
 
-describe.each(targets)("failJob on $dialect", ({ skipReason, createDatabase }) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    if (!skipReason) {
-      database = await createDatabase();
-    }
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
+describe.each(targets)("failJob on $label", (target) => {
+  const { skipReason } = target;
+  const database = useTestDatabase(target);
 
   it.skipIf(skipReason)("attempt 1 waits 2-3 s", async () => {
     const db = await database.openMigrated();

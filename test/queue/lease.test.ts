@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { claimJobs } from "../../src/queue/claim-jobs.js";
 import { completeJob } from "../../src/queue/complete-job.js";
@@ -7,37 +7,17 @@ import { readQueueStatus } from "../../src/queue/read-queue-status.js";
 import { recoverStaleJobs } from "../../src/queue/recover-stale-jobs.js";
 import { renewLease } from "../../src/queue/renew-lease.js";
 import { Worker } from "../../src/queue/worker.js";
-import type { Db } from "../../src/store/db.js";
-import { toIdParam, toInt } from "../../src/store/rows.js";
-import { offsetParam, sqlNowPlus } from "../../src/store/sql-time.js";
+import { toInt } from "../../src/store/rows.js";
 import { createLogger } from "../../src/log.js";
-import { loadDialectTargets, sleep } from "../helpers/db.js";
-import type { TestDatabase } from "../helpers/db.js";
-import { makeJobReady, readJob } from "./helpers.js";
+import { loadQueueTargets, sleep, useTestDatabase } from "../helpers/db.js";
+import { expireLease, makeJobReady, readJob } from "./helpers.js";
 
-const targets = await loadDialectTargets();
+const targets = await loadQueueTargets();
 const quietLogger = createLogger({ json: true, destination: { write: () => true } as never });
 
-/** Moves a running job's lease into the past, as if its runner had stalled. */
-async function expireLease(db: Db, id: string): Promise<void> {
-  await db.execute(`UPDATE ${db.tables.jobs} SET lease_expires_at = ${sqlNowPlus(db)} WHERE id = ?`, [
-    offsetParam(db, -1000),
-    toIdParam(id),
-  ]);
-}
-
-describe.each(targets)("leases on $dialect", ({ skipReason, createDatabase }) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    if (!skipReason) {
-      database = await createDatabase();
-    }
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
+describe.each(targets)("leases on $label", (target) => {
+  const { skipReason } = target;
+  const database = useTestDatabase(target);
 
   it.skipIf(skipReason)("completeJob fails after recovery", async () => {
     const db = await database.openMigrated();

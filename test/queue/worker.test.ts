@@ -1,19 +1,18 @@
 import { Writable } from "node:stream";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { createLogger, formatLogLine } from "../../src/log.js";
 import { claimJobs } from "../../src/queue/claim-jobs.js";
 import { enqueueJob } from "../../src/queue/enqueue-job.js";
 import { readQueueStatus } from "../../src/queue/read-queue-status.js";
-import { Worker } from "../../src/queue/worker.js";
+import { Worker, WorkerStoppedError } from "../../src/queue/worker.js";
 import type { Db } from "../../src/store/db.js";
 import { toIdParam } from "../../src/store/rows.js";
-import { offsetParam, sqlNowPlus } from "../../src/store/sql-time.js";
-import { loadDialectTargets } from "../helpers/db.js";
-import type { TestDatabase } from "../helpers/db.js";
+import { loadQueueTargets, useTestDatabase } from "../helpers/db.js";
+import { expireLease, readJob } from "./helpers.js";
 
-const targets = await loadDialectTargets();
+const targets = await loadQueueTargets();
 
 /** Creates a logger whose JSON records are collected in `records`. */
 function captureLogger(): { logger: ReturnType<typeof createLogger>; records: Record<string, unknown>[] } {
@@ -29,6 +28,22 @@ function captureLogger(): { logger: ReturnType<typeof createLogger>; records: Re
   return { logger: createLogger({ json: true, verbose: true, destination }), records };
 }
 
+/** A promise with its resolve function, for holding a handler step by step. */
+function createGate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** Resolves when `signal` aborts. */
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 async function enqueueMany(db: Db, count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     await enqueueJob(db, { jobType: "t", payload: { i } });
@@ -42,18 +57,9 @@ describe("formatLogLine", () => {
   });
 });
 
-describe.each(targets)("Worker on $dialect", ({ skipReason, createDatabase }) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    if (!skipReason) {
-      database = await createDatabase();
-    }
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
+describe.each(targets)("Worker on $label", (target) => {
+  const { skipReason } = target;
+  const database = useTestDatabase(target);
 
   it.skipIf(skipReason)("untilEmpty processes every job", async () => {
     const db = await database.openMigrated();
@@ -67,7 +73,15 @@ describe.each(targets)("Worker on $dialect", ({ skipReason, createDatabase }) =>
       { concurrency: 4, untilEmpty: true, logger, pollMs: 10 },
     );
     const result = await worker.run();
-    expect(result).toEqual({ processed: 30, completed: 30, failed: 0, retried: 0, deadLettered: 0, leaseLost: 0 });
+    expect(result).toEqual({
+      processed: 30,
+      completed: 30,
+      failed: 0,
+      retried: 0,
+      deadLettered: 0,
+      leaseLost: 0,
+      released: 0,
+    });
     const written = await db.query(`SELECT name FROM ${db.tables.meta} WHERE value = 'done'`);
     expect(written).toHaveLength(30);
     expect((await readQueueStatus(db)).counts.completed).toBe(30);
@@ -154,14 +168,106 @@ describe.each(targets)("Worker on $dialect", ({ skipReason, createDatabase }) =>
     expect((await readQueueStatus(db)).counts).toEqual({ queued: 2, running: 0, completed: 1, failed: 0 });
   });
 
+  it.skipIf(skipReason)("grace end aborts and releases jobs", async () => {
+    const db = await database.openMigrated();
+    await enqueueMany(db, 3);
+    const { logger, records } = captureLogger();
+    const started = createGate();
+    const reasons: unknown[] = [];
+    let handlersStarted = 0;
+    const worker = new Worker(
+      db,
+      async (_job, { signal }) => {
+        handlersStarted += 1;
+        if (handlersStarted === 2) {
+          started.open();
+        }
+        await waitForAbort(signal);
+        reasons.push(signal.reason);
+        throw signal.reason;
+      },
+      { concurrency: 2, logger, pollMs: 10, stopGraceMs: 60_000 },
+    );
+    const running = worker.run();
+    await started.promise;
+    const stopStart = Date.now();
+    await worker.stop({ graceMs: 100 });
+    expect(Date.now() - stopStart).toBeGreaterThanOrEqual(90);
+    const result = await running;
+
+    expect(result).toMatchObject({ processed: 2, completed: 0, failed: 0, released: 2 });
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toBeInstanceOf(WorkerStoppedError);
+    const rows = await db.query(`SELECT status, attempts, claim_token, last_error FROM ${db.tables.jobs}`);
+    for (const row of rows) {
+      expect(row["status"]).toBe("queued");
+      expect(Number(row["attempts"])).toBe(0);
+      expect(row["claim_token"]).toBeNull();
+      expect(row["last_error"]).toBeNull();
+    }
+    const releasedLogs = records.filter((record) => record["msg"] === "job released without counting an attempt");
+    expect(releasedLogs).toHaveLength(2);
+  });
+
+  it.skipIf(skipReason)("stop ignores a handler that never settles", async () => {
+    const db = await database.openMigrated();
+    const { id } = await enqueueJob(db, { jobType: "t" });
+    const { logger } = captureLogger();
+    const started = createGate();
+    const worker = new Worker(
+      db,
+      async () => {
+        started.open();
+        await new Promise<never>(() => undefined);
+      },
+      { logger, pollMs: 10, stopGraceMs: 50 },
+    );
+    const running = worker.run();
+    await started.promise;
+    await worker.stop();
+    expect((await running).released).toBe(1);
+    expect((await readJob(db, id))["status"]).toBe("queued");
+  });
+
+  it.skipIf(skipReason)("jobs claimed while stopping are released", async () => {
+    const setup = await database.openMigrated();
+    await enqueueMany(setup, 2);
+    const { logger } = captureLogger();
+    const handled: string[] = [];
+    let worker!: Worker;
+    let stopping: Promise<void> | undefined;
+    const db = Object.create(setup) as Db;
+    db.transaction = async (fn) => {
+      const value = await setup.transaction(fn);
+      const isClaim = Array.isArray(value) && value.length > 0 && "claimToken" in (value[0] as object);
+      if (isClaim && !stopping) {
+        stopping = worker.stop({ graceMs: 0 });
+      }
+      return value;
+    };
+    worker = new Worker(db, async (job) => {
+      handled.push(job.id);
+    }, { concurrency: 2, logger, pollMs: 10 });
+    const result = await worker.run();
+    await stopping;
+    expect(handled).toEqual([]);
+    expect(result).toMatchObject({ processed: 0, released: 2 });
+    expect((await readQueueStatus(setup)).counts).toEqual({ queued: 2, running: 0, completed: 0, failed: 0 });
+  });
+
+  it.skipIf(skipReason)("stop before run resolves at once", async () => {
+    const db = await database.openMigrated();
+    const { logger } = captureLogger();
+    const worker = new Worker(db, async () => undefined, { logger });
+    await worker.stop({ graceMs: 10_000 });
+    await expect(worker.stop({ graceMs: -1 })).rejects.toThrow(/Invalid graceMs -1/);
+  });
+
   it.skipIf(skipReason)("recovers expired leases on start", async () => {
     const db = await database.openMigrated();
     const { id } = await enqueueJob(db, { jobType: "t" });
     await claimJobs(db, { runner: "crashed:1", leaseMs: 60_000, limit: 1 });
-    await db.execute(`UPDATE ${db.tables.jobs} SET lease_expires_at = ${sqlNowPlus(db)} WHERE id = ?`, [
-      offsetParam(db, -1000),
-      toIdParam(id),
-    ]);
+    await expireLease(db, id);
     const { logger } = captureLogger();
     const seen: number[] = [];
     const worker = new Worker(
@@ -180,5 +286,8 @@ describe.each(targets)("Worker on $dialect", ({ skipReason, createDatabase }) =>
     const db = await database.openMigrated();
     expect(() => new Worker(db, async () => undefined, { concurrency: 0 })).toThrow(/Invalid concurrency/);
     expect(() => new Worker(db, async () => undefined, { leaseMs: 10 })).toThrow(/Invalid leaseMs/);
+    expect(() => new Worker(db, async () => undefined, { stopGraceMs: -5 })).toThrow(/Invalid stopGraceMs -5/);
+    const claimStrategy = "fastest" as never;
+    expect(() => new Worker(db, async () => undefined, { claimStrategy })).toThrow(/Invalid claimStrategy "fastest"/);
   });
 });

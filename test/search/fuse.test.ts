@@ -11,8 +11,8 @@ describe("fuseRanks", () => {
     const byId = new Map(fused.map((post) => [post.postId, post]));
     expect(byId.get("1")?.lexicalRank).toBe(1);
     expect(byId.get("1")?.vectorRank).toBe(2);
-    expect(byId.get("1")?.score).toBeCloseTo(1 / 61 + 1 / 62, 12);
-    expect(byId.get("2")?.score).toBeCloseTo(1 / 62 + 1 / 61, 12);
+    expect(byId.get("1")?.score).toBeCloseTo((1 / 61 + 1 / 62) / (2 / 61), 12);
+    expect(byId.get("2")?.score).toBeCloseTo((1 / 62 + 1 / 61) / (2 / 61), 12);
   });
 
   it("ranks a post found by both legs above one found by one", () => {
@@ -23,6 +23,11 @@ describe("fuseRanks", () => {
     expect(fused.map((post) => post.postId)).toEqual(["8", "7"]);
     expect(fused[1]?.vectorRank).toBeNull();
     expect(fused[1]?.vectorScore).toBeNull();
+  });
+
+  it("scores 1 for a post first in both legs", () => {
+    const [top] = fuseRanks([{ postId: "1", lexicalScore: 1, vectorScore: 1 }]);
+    expect(top?.score).toBe(1);
   });
 
   it("applies leg weights", () => {

@@ -34,6 +34,10 @@ beforeAll(async () => {
       JSON.stringify({ content: "Second post body" }),
     ].join("\n"),
   );
+  await writeFile(path.join(folder, "binary.txt"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
+  await writeFile(path.join(folder, "latin1.md"), Buffer.from([0x43, 0x61, 0x66, 0xe9]));
+  await writeFile(path.join(folder, "bom.jsonl"), `\uFEFF${JSON.stringify({ title: "Bom", content: "after a byte order mark" })}\n`);
+  await writeFile(path.join(folder, "script-url.jsonl"), JSON.stringify({ title: "X", content: "y", url: "javascript:alert(1)" }));
   await symlink(path.join(folder, "docs"), path.join(folder, "docs", "nested", "loop"));
 });
 
@@ -75,6 +79,29 @@ describe("readPaths", () => {
     expect(events).toHaveLength(2);
     expect(events[0] && "error" in events[0] && events[0].error.message).toMatch(/cannot read .*missing\.md/);
     expect(events[1] && "post" in events[1]).toBe(true);
+  });
+
+  it("skips binary and non-UTF-8 files", async () => {
+    const events = await collect([path.join(folder, "binary.txt"), path.join(folder, "latin1.md")]);
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect("error" in event && event.error.message).toMatch(/not UTF-8 text/);
+    }
+  });
+
+  it("reads a JSONL file that starts with a byte order mark", async () => {
+    const [event] = await collect([path.join(folder, "bom.jsonl")]);
+    expect(event && "post" in event && event.post.title).toBe("Bom");
+  });
+
+  it("rejects a JSONL url that is not http or https", async () => {
+    const [event] = await collect([path.join(folder, "script-url.jsonl")]);
+    expect(event && "error" in event && event.error.message).toMatch(/invalid "url" at .*script-url\.jsonl:1/);
+  });
+
+  it("rejects a path that is not a file or folder", async () => {
+    const [event] = await collect(["/dev/null"]);
+    expect(event && "error" in event && event.error.message).toMatch(/not a regular file or folder/);
   });
 
   it("rejects a named file of an unsupported type", async () => {

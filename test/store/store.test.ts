@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { Db } from "../../src/store/db.js";
-import { isRetryableError, StoreError } from "../../src/store/errors.js";
+import { isRetryableError, isTransientError, StoreError } from "../../src/store/errors.js";
 import { readSchemaVersion, upgrade } from "../../src/store/migrate.js";
 import { openDb, redactUrl } from "../../src/store/open-db.js";
 import { retryTransaction } from "../../src/store/retry.js";
+import { checkServerVersion, detectCapabilities, parseServerVersion } from "../../src/store/server-version.js";
 import { toId, toInt } from "../../src/store/rows.js";
-import { loadDialectTargets, uniquePrefix } from "../helpers/db.js";
-import type { TestDatabase } from "../helpers/db.js";
+import { sqlNow } from "../../src/store/sql-time.js";
+import { loadDialectTargets, uniquePrefix, useTestDatabase } from "../helpers/db.js";
 
 const targets = await loadDialectTargets();
 
@@ -61,6 +62,44 @@ describe("openDb arguments", () => {
   });
 });
 
+describe("server versions", () => {
+  it("parses MySQL and MariaDB strings", () => {
+    expect(parseServerVersion("10.11.19-MariaDB-0+deb12u1")).toMatchObject({ product: "MariaDB", numbers: [10, 11, 19] });
+    expect(parseServerVersion("8.0.36")).toMatchObject({ product: "MySQL", numbers: [8, 0, 36] });
+    expect(parseServerVersion("5.7")).toMatchObject({ product: "MySQL", numbers: [5, 7, 0] });
+  });
+
+  it.each([
+    ["10.5.24-MariaDB", false],
+    ["10.6.0-MariaDB", true],
+    ["10.2.44-MariaDB", false],
+    ["5.7.44", false],
+    ["8.0.0", false],
+    ["8.0.1", true],
+    ["8.4.3", true],
+  ])("detects SKIP LOCKED on %s", (version, expected) => {
+    expect(detectCapabilities(parseServerVersion(version), "mysql://h/d")).toEqual({ skipLocked: expected });
+  });
+
+  it.each(["10.1.48-MariaDB", "5.6.51", "5.7.8"])("rejects %s naming it", (version) => {
+    const check = () => checkServerVersion(parseServerVersion(version), "mysql://h/d");
+    expect(check).toThrow(StoreError);
+    expect(check).toThrow(`${version};`);
+    expect(check).toThrow(/or later is required/);
+  });
+
+  it.each(["10.2.1-MariaDB", "10.5.9-MariaDB", "5.7.9", "8.0.12"])("accepts %s", (version) => {
+    expect(() => checkServerVersion(parseServerVersion(version), "mysql://h/d")).not.toThrow();
+  });
+
+  it("override turns SKIP LOCKED off, never on", () => {
+    const modern = parseServerVersion("10.11.19-MariaDB");
+    expect(detectCapabilities(modern, "mysql://h/d", false)).toEqual({ skipLocked: false });
+    const old = parseServerVersion("10.5.24-MariaDB");
+    expect(() => detectCapabilities(old, "mysql://h/d", true)).toThrow(/Invalid skipLocked true.*10\.5\.24-MariaDB/);
+  });
+});
+
 describe("retryTransaction", () => {
   it("retries a deadlock and keeps the first cause", async () => {
     let calls = 0;
@@ -81,10 +120,38 @@ describe("retryTransaction", () => {
       calls += 1;
       throw Object.assign(new Error(`lock wait ${calls}`), { errno: 1205 });
     });
-    const error = await failing.catch((caught: unknown) => caught as Error);
+    const error = await failing.catch((caught: unknown) => caught as StoreError);
     expect(calls).toBe(3);
-    expect(error.message).toBe("lock wait 3");
-    expect((error.cause as Error).message).toBe("lock wait 1");
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error.code).toBe("RETRIES_EXHAUSTED");
+    expect(error.message).toMatch(/failed after 3 tries/);
+    expect(error.message).toMatch(/lock wait 3$/);
+    expect((error.cause as Error).message).toBe("lock wait 3");
+    expect(isTransientError(error)).toBe(true);
+  });
+
+  it("rethrows other errors at once", async () => {
+    let calls = 0;
+    const failing = retryTransaction(async () => {
+      calls += 1;
+      throw Object.assign(new Error("duplicate"), { errno: 1062 });
+    });
+    await expect(failing).rejects.toThrow("duplicate");
+    expect(calls).toBe(1);
+  });
+
+  it("keeps the first error under a later one", async () => {
+    let calls = 0;
+    const failing = retryTransaction(async () => {
+      calls += 1;
+      if (calls === 1) {
+        throw Object.assign(new Error("deadlock"), { errno: 1213 });
+      }
+      throw new Error("table missing");
+    });
+    const error = await failing.catch((caught: unknown) => caught as Error);
+    expect(error.message).toBe("table missing");
+    expect((error.cause as Error).message).toBe("deadlock");
   });
 
   it("classifies driver errors", () => {
@@ -94,18 +161,9 @@ describe("retryTransaction", () => {
   });
 });
 
-describe.each(targets)("store on $dialect", ({ dialect, skipReason, createDatabase }) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    if (!skipReason) {
-      database = await createDatabase();
-    }
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
+describe.each(targets)("store on $label", (target) => {
+  const { dialect, skipReason } = target;
+  const database = useTestDatabase(target);
 
   it.skipIf(skipReason)("upgrade is idempotent and records 1.2.0", async () => {
     const db = await database.open({ prefix: uniquePrefix() });
@@ -127,6 +185,20 @@ describe.each(targets)("store on $dialect", ({ dialect, skipReason, createDataba
     }
   });
 
+  it.skipIf(skipReason)("capabilities follow the server", async () => {
+    const db = await database.open({ prefix: uniquePrefix() });
+    expect(db.capabilities.skipLocked).toBe(dialect === "mysql");
+    const forcedOff = await database.open({ prefix: uniquePrefix(), skipLocked: false });
+    expect(forcedOff.capabilities.skipLocked).toBe(false);
+    await forcedOff.transaction(async (tx) => {
+      expect(tx.capabilities).toEqual(forcedOff.capabilities);
+    });
+  });
+
+  it.skipIf(skipReason || dialect !== "sqlite")("rejects a bad busyTimeoutMs", async () => {
+    await expect(database.open({ busyTimeoutMs: -1 })).rejects.toThrow(/Invalid busyTimeoutMs -1/);
+  });
+
   it.skipIf(skipReason)("table names carry the prefix", async () => {
     const prefix = uniquePrefix();
     const db = await database.open({ prefix });
@@ -137,7 +209,9 @@ describe.each(targets)("store on $dialect", ({ dialect, skipReason, createDataba
 
   it.skipIf(skipReason)("tokens differing in case stay distinct", async () => {
     const db = await database.openMigrated();
-    const insert = `INSERT INTO ${db.tables.tokens} (post_id, token, score) VALUES (1, ?, 1)`;
+    const insert =
+      `INSERT INTO ${db.tables.tokens} (post_id, token, score, created_at)` +
+      ` VALUES (1, ?, 1, ${sqlNow(db)})`;
     await db.execute(insert, ["Go"]);
     await db.execute(insert, ["go"]);
     await db.execute(insert, ["gö"]);
@@ -187,11 +261,23 @@ describe.each(targets)("store on $dialect", ({ dialect, skipReason, createDataba
       await db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, 9007199254740992)", [table]);
     }
     const inserted = await db.execute(
-      `INSERT INTO ${table} (source_hash, source, title, content, content_hash) VALUES (?, 's', 't', 'c', ?)`,
+      `INSERT INTO ${table} (source_hash, source, title, content, content_hash, created_at, updated_at)` +
+        ` VALUES (?, 's', 't', 'c', ?, ${sqlNow(db)}, ${sqlNow(db)})`,
       ["a".repeat(64), "b".repeat(64)],
     );
     expect(inserted.insertId).toBe("9007199254740993");
     const rows = await db.query(`SELECT id FROM ${table} WHERE id = ?`, [9007199254740993n]);
     expect(toId(rows[0]?.["id"])).toBe("9007199254740993");
+  });
+
+  it.skipIf(skipReason || dialect !== "mysql")("insert ids above 2^63 stay unsigned", async () => {
+    const db = await database.openMigrated();
+    const table = db.tables.jobs;
+    await db.execute(`ALTER TABLE ${table} AUTO_INCREMENT = 18446744073709551000`);
+    const inserted = await db.execute(
+      `INSERT INTO ${table} (job_type, run_after, created_at, updated_at)` +
+        ` VALUES ('t', ${sqlNow(db)}, ${sqlNow(db)}, ${sqlNow(db)})`,
+    );
+    expect(inserted.insertId).toBe("18446744073709551000");
   });
 });

@@ -1,6 +1,7 @@
 /** `wpllmseo import <paths...>`: store posts from files and enqueue their embed jobs. */
 import { importPost, type ImportOutcome } from "../../sources/import-posts.js";
 import { readPaths } from "../../sources/read-files.js";
+import type { SourceError } from "../../sources/source-post.js";
 import type { Command } from "../command.js";
 import { withDb } from "../context.js";
 import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions } from "../options.js";
@@ -18,8 +19,11 @@ symbolic links are skipped).
   .html .htm                      one post per file; the title is <title> or <h1>
   .jsonl .ndjson                  one post per line: {"title", "content", "url"}
 
-Unchanged posts enqueue nothing. A file that cannot be read is reported and
-the import goes on; the exit status is then 1.
+Unchanged posts enqueue nothing. A file that cannot be read, a file that is
+not UTF-8 text, and a second post with the same source (file path, or url of
+a JSONL line) are reported and skipped, the import goes on, and the exit
+status is then 1. SIGINT or SIGTERM stops after the current post; every
+post stored by then has its job.
 
 ${GLOBAL_HELP}`;
 
@@ -40,18 +44,34 @@ export const importCommand: Command = {
     return withDb(options, true, async (db, log) => {
       const counts: Record<ImportOutcome | "failed", number> = { added: 0, updated: 0, unchanged: 0, failed: 0 };
       const progress = new Progress("import", log);
-      for await (const event of readPaths(positionals)) {
-        if ("error" in event) {
-          counts.failed++;
-          progress.clear();
-          log.error({ source: event.error.source }, event.error.message);
-          continue;
+      const seen = new Set<string>();
+      let interrupted = false;
+      const onSignal = () => {
+        interrupted = true;
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        for await (const event of readPaths(positionals)) {
+          if (interrupted) break;
+          const error = "error" in event ? event.error : duplicateError(seen, event.post.source);
+          if (error) {
+            counts.failed++;
+            progress.clear();
+            log.error({ source: error.source }, error.message);
+            continue;
+          }
+          if (!("post" in event)) continue;
+          const result = await importPost(db, event.post);
+          counts[result.outcome]++;
+          progress.tick(`${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged`);
         }
-        const result = await importPost(db, event.post);
-        counts[result.outcome]++;
-        progress.tick(`${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged`);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        progress.done();
       }
-      progress.done();
+      if (interrupted) log.warn("import interrupted by a signal; run it again to import the rest");
 
       if (options.json) process.stdout.write(`${JSON.stringify(counts)}\n`);
       else {
@@ -60,7 +80,16 @@ export const importCommand: Command = {
             ` ${counts.unchanged} unchanged, ${counts.failed} failed; ${counts.added + counts.updated} jobs enqueued.\n`,
         );
       }
-      return counts.failed > 0 ? 1 : 0;
+      return counts.failed > 0 || interrupted ? 1 : 0;
     });
   },
 };
+
+/** Records `source`; returns an error when an earlier post of this import had the same source. */
+function duplicateError(seen: Set<string>, source: string): SourceError | null {
+  if (!seen.has(source)) {
+    seen.add(source);
+    return null;
+  }
+  return { source, message: `skipped a second post with source ${source}: each file path or url may appear once per import` };
+}

@@ -52,10 +52,11 @@ export const searchCommand: Command = {
 
 export function formatResults(query: string, response: SearchResponse, explain: boolean): string {
   const { results, stats } = response;
-  const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${query}"` +
+  const shown = query.length > 80 ? `${query.slice(0, 79)}…` : query;
+  const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${shown}"` +
     ` (${stats.candidates} candidate posts, ${stats.chunksScored} chunks scored, ${stats.milliseconds.toFixed(1)} ms)\n`;
   const blocks = results.map((result, index) => {
-    const lines = [`${index + 1}. ${result.title}  [score ${result.score.toFixed(4)}]`];
+    const lines = [`${index + 1}. ${result.title}  [score ${result.score.toFixed(3)}]`];
     if (result.url) lines.push(`   ${result.url}`);
     if (result.excerpt) lines.push(`   ${result.excerpt}`);
     if (explain) {

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: runs the kernel suites and the end-to-end search bench,
+ * prints progress lines, and writes docs/BENCHMARKS.md (and --json).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { describeMachine, readLoadAverage } from "./machine.js";
+import type { SampleSettings } from "./micro-suite.js";
+import { BenchUsageError, parseBenchOptions, USAGE, type BenchOptions } from "./options.js";
+import { renderMarkdown } from "./report-markdown.js";
+import type { BenchReport, SuiteFigure } from "./results.js";
+import { runCosineSuites } from "./cosine-suite.js";
+import { runHashEmbedSuite } from "./hash-embed-suite.js";
+import { runSearchSuites, type SearchSettings } from "./search-suite.js";
+import { runSha256Suites } from "./sha256-suite.js";
+import { runTokenizerSuite } from "./tokenizer-suite.js";
+
+const FULL_SAMPLES: SampleSettings = { maxTime: 3, minSamples: 10 };
+const QUICK_SAMPLES: SampleSettings = { maxTime: 0.25, minSamples: 5 };
+const FULL_SEARCH: SearchSettings = { posts: 1000, warmupQueries: 20, queries: 200 };
+const QUICK_SEARCH: SearchSettings = { posts: 200, warmupQueries: 5, queries: 50 };
+
+function progress(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function runKernelSuites(samples: SampleSettings): Promise<SuiteFigure[]> {
+  return [
+    ...(await runCosineSuites(samples, progress)),
+    ...(await runSha256Suites(samples, progress)),
+    await runTokenizerSuite(samples, progress),
+    await runHashEmbedSuite(samples, progress),
+  ];
+}
+
+async function runBench(options: BenchOptions, command: string): Promise<BenchReport> {
+  const started = performance.now();
+  const machine = describeMachine();
+  progress(`wpllmseo bench${options.quick ? " (quick)" : ""}: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
+  const suites = await runKernelSuites(options.quick ? QUICK_SAMPLES : FULL_SAMPLES);
+  const { figures, skipped } = await runSearchSuites(options.quick ? QUICK_SEARCH : FULL_SEARCH, options.mysqlUrl, progress);
+  return {
+    command,
+    quick: options.quick,
+    machine: { ...machine, loadAverageEnd: readLoadAverage() },
+    suites,
+    search: figures,
+    skipped,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+function writeOutput(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+  progress(`wrote ${file}`);
+}
+
+/** Returns the command line as the user typed it: through npm or straight to node. */
+function describeCommand(argv: readonly string[]): string {
+  if (process.env["npm_lifecycle_event"] === "bench") {
+    return ["npm run bench", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" ");
+  }
+  return ["node dist/bench/run.js", ...argv].join(" ");
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const options = parseBenchOptions(argv);
+  if (!options) {
+    progress(USAGE);
+    return;
+  }
+  const command = describeCommand(argv);
+  const report = await runBench(options, command);
+  writeOutput(options.outFile, renderMarkdown(report));
+  if (options.jsonFile) writeOutput(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  for (const part of report.skipped) progress(`skipped ${part.part}: ${part.reason}`);
+  progress(`done in ${report.totalSeconds.toFixed(0)} s`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof BenchUsageError) {
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
