@@ -33,7 +33,7 @@ export interface Engine {
 }
 
 export async function openDatabase(options: EngineOptions): Promise<Db> {
-  const db = await openDb(options.dbUrl, { prefix: options.prefix });
+  const db = await openDb(options.dbUrl, { prefix: options.prefix, mustExist: !options.createSchema });
   try {
     await ensureSchema(db, options);
     return db;

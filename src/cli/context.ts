@@ -14,9 +14,17 @@ export function commandLogger(options: GlobalOptions): Logger {
   return createLogger({ verbose: options.verbose });
 }
 
-/** Runs `fn` with an open database that may have no schema yet. */
-export async function withRawDb<T>(options: GlobalOptions, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(options.dbUrl, { prefix: options.prefix });
+/**
+ * Runs `fn` with an open database that may have no schema yet. With
+ * `mustExist`, a SQLite file that does not exist is an error instead of a
+ * new empty database.
+ */
+export async function withRawDb<T>(
+  options: GlobalOptions,
+  fn: (db: Db) => Promise<T>,
+  mustExist = false,
+): Promise<T> {
+  const db = await openDb(options.dbUrl, { prefix: options.prefix, mustExist });
   try {
     return await fn(db);
   } finally {

@@ -81,12 +81,13 @@ function reportError(error: unknown): number {
   return 1;
 }
 
-/** Joins an error's message with the messages of its causes. */
+/** Joins an error's message with the messages of its causes that it does not already contain. */
 function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   while (current !== undefined && parts.length < 5) {
-    parts.push(current instanceof Error ? current.message : String(current));
+    const message = current instanceof Error ? current.message : String(current);
+    if (!parts.some((part) => part.includes(message))) parts.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join("\n  caused by: ");

@@ -14,6 +14,11 @@ const ACCEPTED_FORMS =
 export interface OpenDbOptions {
   /** Table prefix, 1-32 characters from [A-Za-z0-9_]; default `wp_`. */
   prefix?: string;
+  /**
+   * SQLite: fail when the file does not exist instead of creating an empty
+   * database, for commands that only read. Ignored for MySQL.
+   */
+  mustExist?: boolean;
   /** MySQL pool size; default 10. Ignored for SQLite. */
   connectionLimit?: number;
   /**
@@ -108,7 +113,8 @@ export async function openDb(
   const displayUrl = redactUrl(url);
   if (url.startsWith("sqlite:")) {
     const busyTimeoutMs = validateBusyTimeout(options.busyTimeoutMs);
-    return openSqliteDb(parseSqlitePath(url), displayUrl, tables, busyTimeoutMs);
+    const path = parseSqlitePath(url);
+    return openSqliteDb(path, displayUrl, tables, busyTimeoutMs, options.mustExist === true);
   }
   if (/^(mysql|mariadb):\/\//i.test(url)) {
     const limit = validateConnectionLimit(options.connectionLimit);

@@ -5,6 +5,7 @@
  * for SQLite's own write lock through busy_timeout.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { existsSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import Database from "better-sqlite3";
 
@@ -15,6 +16,7 @@ import type {
   Row,
   TableNames,
 } from "./db.js";
+import { StoreError } from "./errors.js";
 import { Mutex } from "./mutex.js";
 import { retryTransaction } from "./retry.js";
 import { toId } from "./rows.js";
@@ -265,8 +267,9 @@ export function openSqliteDb(
   displayUrl: string,
   tables: TableNames,
   busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+  mustExist = false,
 ): SqliteDb {
-  const connection = new Database(path);
+  const connection = openConnection(path, displayUrl, mustExist);
   if (!connection.memory) {
     connection.pragma("journal_mode = WAL");
     // In WAL mode NORMAL loses no committed transaction when the process
@@ -277,4 +280,23 @@ export function openSqliteDb(
   connection.pragma("foreign_keys = ON");
   connection.defaultSafeIntegers(true);
   return new SqliteDb(connection, displayUrl, tables);
+}
+
+function openConnection(path: string, displayUrl: string, mustExist: boolean): Database.Database {
+  if (mustExist && path !== ":memory:" && !existsSync(path)) {
+    throw new StoreError(
+      "CONNECTION_FAILED",
+      `No SQLite database at ${path} (${displayUrl}): import posts or run \`wpllmseo upgrade\` first, or pass --db.`,
+    );
+  }
+  try {
+    return new Database(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(
+      "CONNECTION_FAILED",
+      `Failed to open the SQLite database ${path}: ${reason}. Check that the folder exists and is writable.`,
+      { cause: error },
+    );
+  }
 }

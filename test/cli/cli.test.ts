@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runCli } from "./run-cli.js";
@@ -97,10 +99,20 @@ describe("wpllmseo CLI", () => {
     expect(result.stderr).not.toMatch(/hunter2/);
   });
 
-  it("asks for a schema before searching a new database", async () => {
-    const result = await runCli(["search", "owls", "--db", `sqlite:${path.join(folder, "empty.db")}`]);
+  it("asks for a schema before searching a database without one", async () => {
+    const file = path.join(folder, "empty.db");
+    new Database(file).close();
+    const result = await runCli(["search", "owls", "--db", `sqlite:${file}`]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/no wpllmseo schema.*wpllmseo upgrade/);
+  });
+
+  it("creates no file when searching a database that does not exist", async () => {
+    const file = path.join(folder, "missing.db");
+    const result = await runCli(["search", "owls", "--db", `sqlite:${file}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/No SQLite database at .*missing\.db/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it("rejects bad option values with the option name", async () => {

@@ -1,4 +1,5 @@
 /** `wpllmseo upgrade` and `wpllmseo db-version`. */
+import type { Db } from "../../store/db.js";
 import { SCHEMA_VERSION, readSchemaVersion, upgrade } from "../../store/migrate.js";
 import type { Command } from "../command.js";
 import { withRawDb } from "../context.js";
@@ -47,7 +48,7 @@ ${GLOBAL_HELP}
       return 0;
     }
     rejectPositionals("db-version", positionals);
-    return withRawDb(readGlobalOptions(values), async (db) => {
+    const read = async (db: Db) => {
       const version = await readSchemaVersion(db);
       if (version === null) {
         process.stderr.write(`${db.displayUrl} has no wpllmseo schema: run \`wpllmseo upgrade\`.\n`);
@@ -55,7 +56,8 @@ ${GLOBAL_HELP}
       }
       process.stdout.write(`${version}\n`);
       return 0;
-    });
+    };
+    return withRawDb(readGlobalOptions(values), read, true);
   },
 };
 
