@@ -3,7 +3,7 @@
 // code point (punctuation, symbols, emoji, spaces, lone surrogates)
 // separates words. src/kernels/word-chars.ts contains the same table, and
 // a test checks that the two are equal.
-const WORD_CHAR_RANGES: StaticArray<u32> = [
+export const WORD_CHAR_RANGES: StaticArray<u32> = [
   0x30, 0x39, // ASCII digits
   0x41, 0x5a, // ASCII upper case
   0x61, 0x7a, // ASCII lower case
@@ -43,7 +43,12 @@ const WORD_CHAR_RANGES: StaticArray<u32> = [
   0xe50, 0xe59,
   0x10a0, 0x10ff, // Georgian
   0x1100, 0x11ff, // Hangul Jamo
+  0x1c90, 0x1cba, // Georgian Mtavruli capitals
+  0x1cbd, 0x1cbf,
   0x1e00, 0x1fff, // Latin Extended Additional, Greek Extended
+  0x2d00, 0x2d25, // Georgian Nuskhuri small letters
+  0x2d27, 0x2d27,
+  0x2d2d, 0x2d2d,
   0x3041, 0x3096, // Hiragana
   0x3099, 0x309a,
   0x309d, 0x309f,

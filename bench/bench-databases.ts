@@ -1,7 +1,7 @@
 /**
- * Databases the search bench creates for itself and removes afterwards: a
- * SQLite file in a new temp directory, or a `wpllmseo_bench` database on the
- * MariaDB/MySQL server named by --mysql.
+ * Databases the benches create for themselves and remove afterwards: a
+ * SQLite file in a new temp directory, or a database of their own
+ * (`wpllmseo_bench` for search) on the MariaDB/MySQL server named by --mysql.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -28,20 +28,21 @@ export async function createSqliteBenchDatabase(): Promise<BenchDatabase> {
 }
 
 /**
- * Creates `wpllmseo_bench` on the server of `serverUrl`, replacing any copy a
- * crashed earlier run left behind. Throws when the server is unreachable.
+ * Creates the database `name` (default `wpllmseo_bench`) on the server of
+ * `serverUrl`, replacing any copy a crashed earlier run left behind. Throws
+ * when the server is unreachable. `name` must be a plain identifier.
  */
-export async function createMysqlBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
-  await runOnServer(serverUrl, [
-    `DROP DATABASE IF EXISTS ${MYSQL_BENCH_DATABASE}`,
-    `CREATE DATABASE ${MYSQL_BENCH_DATABASE} CHARACTER SET utf8mb4`,
-  ]);
+export async function createMysqlBenchDatabase(serverUrl: string, name = MYSQL_BENCH_DATABASE): Promise<BenchDatabase> {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) {
+    throw new RangeError(`Invalid bench database name ${JSON.stringify(name)}: use 1-64 characters from [A-Za-z0-9_].`);
+  }
+  await runOnServer(serverUrl, [`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name} CHARACTER SET utf8mb4`]);
   const url = new URL(serverUrl);
-  url.pathname = `/${MYSQL_BENCH_DATABASE}`;
+  url.pathname = `/${name}`;
   return {
     dialect: "mysql",
     url: url.toString(),
-    drop: () => runOnServer(serverUrl, [`DROP DATABASE IF EXISTS ${MYSQL_BENCH_DATABASE}`]),
+    drop: () => runOnServer(serverUrl, [`DROP DATABASE IF EXISTS ${name}`]),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Renders a BenchReport as docs/BENCHMARKS.md: how to run, the machine, one
- * table per kernel suite and the end-to-end search tables.
+ * table per kernel suite, the end-to-end search tables and the job-queue
+ * tables.
  */
 import { formatMs, formatOps, formatRatio, formatThroughput } from "./format.js";
-import type { BenchReport, MachineInfo, SuiteFigure } from "./results.js";
+import { renderQueueSection } from "./report-queue.js";
+import type { BenchReport, MachineInfo, SkippedPart, SuiteFigure } from "./results.js";
 import { renderSearchSection } from "./report-search.js";
 
 export function renderMarkdown(report: BenchReport): string {
@@ -17,9 +19,15 @@ export function renderMarkdown(report: BenchReport): string {
       "row's median, so 2× means twice as fast as the baseline. Throughput is input bytes per operation divided " +
       "by the median (GB and MB are 10^9 and 10^6 bytes).",
     ...report.suites.map(renderSuite),
-    renderSearchSection(report.search, report.skipped),
+    renderSearchSection(report.search),
+    renderQueueSection(report.queue),
   ];
+  if (report.skipped.length > 0) sections.push(renderSkipped(report.skipped));
   return `${sections.join("\n\n")}\n`;
+}
+
+function renderSkipped(skipped: readonly SkippedPart[]): string {
+  return ["## Skipped", "", ...skipped.map((part) => `- ${part.part}: ${part.reason}`)].join("\n");
 }
 
 function renderHeader(report: BenchReport): string {
@@ -28,7 +36,9 @@ function renderHeader(report: BenchReport): string {
     "",
     "`npm run bench` writes this page: it builds the project, runs the kernel suites with",
     "[benchmark.js](https://benchmarkjs.com/) 2.1.4, then indexes and searches 1,000 synthetic posts on",
-    "SQLite and on MariaDB/MySQL (200 posts with `--quick`). The code is in `bench/`, one file per suite.",
+    "SQLite and on MariaDB/MySQL (200 posts with `--quick`), and last measures the job queue: claim latency,",
+    "no-op job throughput by worker process count, and a claim race against the PHP plugin's claim. The code",
+    "is in `bench/`, one file per suite.",
     "",
     "```sh",
     "npm run bench                          # full run, writes docs/BENCHMARKS.md",
@@ -38,8 +48,8 @@ function renderHeader(report: BenchReport): string {
     "```",
     "",
     "`--mysql` names the server (default `mysql://root@127.0.0.1:3306/test`). The run creates its own",
-    "database `wpllmseo_bench` there and drops it at the end. When the server is unreachable, the MariaDB",
-    "part is skipped and listed at the end of this page, and the rest still runs.",
+    "databases `wpllmseo_bench` and `wpllmseo_bench_queue_<pid>` there and drops them at the end. When the server",
+    "is unreachable, the MariaDB parts are skipped and listed at the end of this page, and the rest still runs.",
     "",
     `This record: \`${report.command}\`${report.quick ? " (a quick run: fewer samples, wider error margins)" : ""}.`,
   ].join("\n");

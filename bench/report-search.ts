@@ -3,8 +3,8 @@
  * the latency against the target and the goal, and where the time goes.
  */
 import { formatMiB, formatMs, formatPercent, formatRatio } from "./format.js";
-import type { SearchFigure, SkippedPart } from "./results.js";
-import { PHASES, SCORING_DETAILS, SCORING_STEP } from "./search-phases.js";
+import type { SearchFigure } from "./results.js";
+import { PHASES } from "./search-phases.js";
 
 /** Corpus size that the latency target and goal are stated for. */
 export const TARGET_POSTS = 1000;
@@ -15,13 +15,10 @@ export const GOAL_P50_MS = 2;
 
 const DIALECT_NAMES = { sqlite: "SQLite (temp file)", mysql: "MariaDB/MySQL" } as const;
 
-export function renderSearchSection(figures: readonly SearchFigure[], skipped: readonly SkippedPart[]): string {
+export function renderSearchSection(figures: readonly SearchFigure[]): string {
   const parts = [renderIntro(figures)];
   if (figures.length > 0) {
     parts.push(renderFigureTable(figures), renderTargets(figures), renderPhases(figures));
-  }
-  if (skipped.length > 0) {
-    parts.push(["## Skipped", "", ...skipped.map((part) => `- ${part.part}: ${part.reason}`)].join("\n"));
   }
   return parts.join("\n\n");
 }
@@ -55,7 +52,7 @@ function renderFigureTable(figures: readonly SearchFigure[]): string {
     ["p99 latency", (f) => formatMs(f.latency.p99Ms)],
     ["mean / max latency", (f) => `${formatMs(f.latency.meanMs)} / ${formatMs(f.latency.maxMs)}`],
     ["candidates per query (mean)", (f) => f.meanCandidates.toFixed(0)],
-    ["chunks scored per query (mean)", (f) => f.meanChunksScored.toFixed(0)],
+    ["chunk vectors scanned per query (mean)", (f) => f.meanChunksScored.toFixed(0)],
     ["RSS before → after queries", (f) => `${formatMiB(f.rssBeforeMiB)} → ${formatMiB(f.rssAfterMiB)}`],
     ["RSS growth", (f) => formatMiB(f.rssAfterMiB - f.rssBeforeMiB)],
   ];
@@ -100,26 +97,21 @@ function renderPhases(figures: readonly SearchFigure[]): string {
     });
     return `| ${label} | ${cells.join(" | ")} |`;
   };
-  const rows = PHASES.flatMap((phase) => [
-    row(phase, phase),
-    ...(phase === SCORING_STEP ? SCORING_DETAILS.map((detail) => row(`↳ ${detail}`, detail)) : []),
-  ]);
+  const rows = PHASES.map((phase) => row(phase, phase));
   const sums = figures.map((figure) => {
-    const total = figure.phases.filter((step) => !step.partOf).reduce((sum, step) => sum + step.medianMs, 0);
+    const total = figure.phases.reduce((sum, step) => sum + step.medianMs, 0);
     return `${formatMs(total)} | p50 ${formatMs(figure.latency.p50Ms)}`;
   });
   return [
     "### Where a search spends its time",
     "",
-    "A second pass runs the same queries through the searcher's steps one by one (`bench/search-phases.ts`",
-    "calls the functions `Searcher.search` calls) and takes each step's median. Step medians come from",
-    "different queries, so their sum only approximates the end-to-end p50. The ↳ rows run the pool's two",
-    "kernels on the main thread, on the same rows, just before the pool call. They estimate the work a pool",
-    "thread does, and the rest of the pool scoring step is the transfer to and from that thread.",
+    "A second pass runs the same queries again and takes the median of each step's time as the searcher",
+    "reports it in `stats.steps` (`bench/search-phases.ts`). Step medians come from different queries, so",
+    "their sum only approximates the end-to-end p50.",
     "",
     header,
     rule,
     ...rows,
-    `| sum of step medians (↳ rows excluded) | ${sums.join(" | ")} |`,
+    `| sum of step medians | ${sums.join(" | ")} |`,
   ].join("\n");
 }

@@ -1,3 +1,5 @@
+import type { QueueFigures } from "./queue-results.js";
+
 /**
  * The figures a bench run produces. The Markdown report and the --json file
  * are both rendered from a BenchReport.
@@ -90,6 +92,7 @@ export interface BenchReport {
   machine: MachineInfo;
   suites: SuiteFigure[];
   search: SearchFigure[];
+  queue: QueueFigures;
   skipped: SkippedPart[];
   /** Wall time of the whole run, in seconds. */
   totalSeconds: number;

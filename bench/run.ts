@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: runs the kernel suites and the end-to-end search bench,
- * prints progress lines, and writes docs/BENCHMARKS.md (and --json).
+ * `npm run bench`: runs the kernel suites, the end-to-end search bench and
+ * the job-queue benches, prints progress lines, and writes
+ * docs/BENCHMARKS.md (and --json).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { renderMarkdown } from "./report-markdown.js";
 import type { BenchReport, SuiteFigure } from "./results.js";
 import { runCosineSuites } from "./cosine-suite.js";
 import { runHashEmbedSuite } from "./hash-embed-suite.js";
+import { runQueueSuites, type QueueSettings } from "./queue-suite.js";
 import { runSearchSuites, type SearchSettings } from "./search-suite.js";
 import { runSha256Suites } from "./sha256-suite.js";
 import { runTokenizerSuite } from "./tokenizer-suite.js";
@@ -20,6 +22,23 @@ const FULL_SAMPLES: SampleSettings = { maxTime: 3, minSamples: 10 };
 const QUICK_SAMPLES: SampleSettings = { maxTime: 0.25, minSamples: 5 };
 const FULL_SEARCH: SearchSettings = { posts: 1000, warmupQueries: 20, queries: 200 };
 const QUICK_SEARCH: SearchSettings = { posts: 200, warmupQueries: 5, queries: 50 };
+const FULL_QUEUE: QueueSettings = {
+  latencyQueuedJobs: 10_000,
+  latency: { warmupClaims: 50, blocks: 10, claimsPerBlock: 100 },
+  throughputJobs: 3000,
+  throughputRounds: 3,
+  concurrency: 4,
+  mysqlProcesses: [1, 2, 4, 6, 8],
+  sqliteProcesses: [1, 2, 4],
+  race: { workers: 6, jobs: 3000 },
+};
+const QUICK_QUEUE: QueueSettings = {
+  ...FULL_QUEUE,
+  latency: { warmupClaims: 20, blocks: 4, claimsPerBlock: 50 },
+  throughputJobs: 1000,
+  throughputRounds: 1,
+  race: { workers: 6, jobs: 1000 },
+};
 
 function progress(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -39,14 +58,16 @@ async function runBench(options: BenchOptions, command: string): Promise<BenchRe
   const machine = describeMachine();
   progress(`wpllmseo bench${options.quick ? " (quick)" : ""}: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
   const suites = await runKernelSuites(options.quick ? QUICK_SAMPLES : FULL_SAMPLES);
-  const { figures, skipped } = await runSearchSuites(options.quick ? QUICK_SEARCH : FULL_SEARCH, options.mysqlUrl, progress);
+  const search = await runSearchSuites(options.quick ? QUICK_SEARCH : FULL_SEARCH, options.mysqlUrl, progress);
+  const queue = await runQueueSuites(options.quick ? QUICK_QUEUE : FULL_QUEUE, options.mysqlUrl, progress);
   return {
     command,
     quick: options.quick,
     machine: { ...machine, loadAverageEnd: readLoadAverage() },
     suites,
-    search: figures,
-    skipped,
+    search: search.figures,
+    queue: queue.figures,
+    skipped: [...search.skipped, ...queue.skipped],
     totalSeconds: (performance.now() - started) / 1000,
   };
 }

@@ -13,9 +13,9 @@ import type { SourcePost } from "../src/sources/source-post.js";
 import { redactUrl } from "../src/store/open-db.js";
 import { toInt } from "../src/store/rows.js";
 import type { BenchDatabase } from "./bench-databases.js";
-import type { LatencyFigure, SearchFigure } from "./results.js";
+import type { SearchFigure } from "./results.js";
 import { measurePhases } from "./search-phases.js";
-import { mean, percentile } from "./stats.js";
+import { mean, summarizeLatency } from "./stats.js";
 
 export const RESULTS_PER_QUERY = 10;
 const WORKER_CONCURRENCY = 2;
@@ -80,16 +80,6 @@ async function measureEngine(
   };
 }
 
-function summarizeLatency(latencies: readonly number[]): LatencyFigure {
-  return {
-    p50Ms: percentile(latencies, 50),
-    p90Ms: percentile(latencies, 90),
-    p99Ms: percentile(latencies, 99),
-    meanMs: mean(latencies),
-    maxMs: Math.max(...latencies),
-  };
-}
-
 async function importCorpus(engine: Engine, posts: readonly SourcePost[]): Promise<number> {
   const started = performance.now();
   for (const post of posts) await importPost(engine.db, post);
@@ -132,7 +122,7 @@ async function timeQueries(engine: Engine, queries: readonly string[]): Promise<
     const response = await engine.searcher.search({ query, k: RESULTS_PER_QUERY });
     timed.latencies.push(performance.now() - started);
     timed.candidates.push(response.stats.candidates);
-    timed.chunksScored.push(response.stats.chunksScored);
+    timed.chunksScored.push(response.stats.chunksIndexed);
   }
   timed.rssAfter = process.memoryUsage().rss;
   return timed;

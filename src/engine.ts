@@ -8,6 +8,7 @@ import { hashEmbedderInfo, type EmbedderInfo } from "./embedders/embedder.js";
 import { loadKernels, type Kernels } from "./kernels/index.js";
 import { KernelPool } from "./pool/pool.js";
 import { Searcher } from "./search/search.js";
+import { VectorIndex } from "./search/vector-index.js";
 import type { Db } from "./store/db.js";
 import { readSchemaVersion, upgrade, SCHEMA_VERSION } from "./store/migrate.js";
 import { openDb } from "./store/open-db.js";
@@ -20,14 +21,23 @@ export interface EngineOptions {
   threads?: number;
   /** Apply the schema when the database has none (import and worker do; search does not). */
   createSchema?: boolean;
+  /**
+   * A read-only copy (a replica) that search reads posts, tokens and vectors
+   * from; writes, such as queueing a post whose vector failed its checks,
+   * still go to `dbUrl`. Default: `dbUrl` serves both.
+   */
+  readDbUrl?: string;
 }
 
 export interface Engine {
   db: Db;
+  /** The database search reads; `db` unless a replica was given. */
+  readDb: Db;
   kernels: Kernels;
   pool: KernelPool;
   embedder: EmbedderInfo;
   searcher: Searcher;
+  vectors: VectorIndex;
   log: Logger;
   close(): Promise<void>;
 }
@@ -45,19 +55,30 @@ export async function openDatabase(options: EngineOptions): Promise<Db> {
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const db = await openDatabase(options);
+  let readDb = db;
+  try {
+    if (options.readDbUrl) readDb = await openDatabase({ ...options, dbUrl: options.readDbUrl, createSchema: false });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const kernels = await loadKernels();
-  const pool = new KernelPool({ threads: options.threads });
   const embedder = hashEmbedderInfo();
-  const searcher = new Searcher({ db, pool, kernels, embedder, log: options.log });
+  const vectors = new VectorIndex({ db: readDb, queueDb: db, dim: embedder.dim, version: embedder.version, log: options.log });
+  const pool = new KernelPool({ threads: options.threads, vectorMemory: vectors.memory.memory });
+  const searcher = new Searcher({ db: readDb, pool, kernels, embedder, vectors, log: options.log });
   return {
     db,
+    readDb,
     kernels,
     pool,
     embedder,
     searcher,
+    vectors,
     log: options.log,
     async close() {
       await pool.close();
+      if (readDb !== db) await readDb.close();
       await db.close();
     },
   };

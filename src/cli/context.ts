@@ -49,7 +49,7 @@ export async function withDb<T>(
 
 /** Runs `fn` with the database, the WASM kernels and the worker-thread pool. */
 export async function withEngine<T>(
-  options: GlobalOptions & { threads?: number; createSchema?: boolean },
+  options: GlobalOptions & { threads?: number; createSchema?: boolean; readDbUrl?: string },
   fn: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   const log = commandLogger(options);

@@ -7,6 +7,7 @@ import type { Command } from "./command.js";
 import { deadLetterCommand } from "./commands/dead-letter.js";
 import { dbVersionCommand, upgradeCommand } from "./commands/schema.js";
 import { importCommand } from "./commands/import.js";
+import { migrateEmbeddingsCommand } from "./commands/migrate-embeddings.js";
 import { searchCommand } from "./commands/search.js";
 import { serveCommand } from "./commands/serve.js";
 import { workerCommand } from "./commands/worker.js";
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   deadLetterCommand,
   searchCommand,
   serveCommand,
+  migrateEmbeddingsCommand,
 ];
 
 function mainHelp(): string {

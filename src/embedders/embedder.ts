@@ -18,7 +18,7 @@ export const EMBEDDING_FORMAT = "json_float_array_v1";
 /**
  * Describes the offline feature-hashing embedder that runs in WebAssembly.
  * Its vectors depend only on the tokenizer and the hash definition, which
- * `hash-v1` pins.
+ * `hash-v2` pins (v2: tokens are case- and accent-folded, CJK split into bigrams).
  */
 export function hashEmbedderInfo(dim: number = DEFAULT_EMBEDDING_DIM): EmbedderInfo {
   if (!Number.isInteger(dim) || dim < 8 || dim > 4096) {
@@ -26,5 +26,5 @@ export function hashEmbedderInfo(dim: number = DEFAULT_EMBEDDING_DIM): EmbedderI
       `Invalid embedding dimension ${dim}: use a whole number from 8 to 4096 (default ${DEFAULT_EMBEDDING_DIM}).`,
     );
   }
-  return { name: "hash", dim, version: `hash-v1:${dim}` };
+  return { name: "hash", dim, version: `hash-v2:${dim}` };
 }

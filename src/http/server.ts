@@ -72,14 +72,17 @@ async function handleSearch(engine: Engine, url: URL, response: ServerResponse):
 /** Reports ready only when the database answers and holds the current schema. */
 async function handleHealth(engine: Engine, response: ServerResponse): Promise<void> {
   let database = "ok";
-  try {
-    const version = await readSchemaVersion(engine.db);
-    if (version !== SCHEMA_VERSION) {
-      database = version === null ? "no schema" : `schema ${version}, expected ${SCHEMA_VERSION}`;
+  const databases = engine.readDb === engine.db ? [engine.db] : [engine.db, engine.readDb];
+  for (const db of databases) {
+    try {
+      const version = await readSchemaVersion(db);
+      if (version !== SCHEMA_VERSION) {
+        database = version === null ? "no schema" : `schema ${version}, expected ${SCHEMA_VERSION}`;
+      }
+    } catch (error) {
+      database = "unreachable";
+      engine.log.warn({ err: error, db: db.displayUrl }, "health check: database unreachable");
     }
-  } catch (error) {
-    database = "unreachable";
-    engine.log.warn({ err: error }, "health check: database unreachable");
   }
   const body = { status: database === "ok" ? "ok" : "unavailable", database, kernels: engine.kernels.flavor, threads: engine.pool.threads };
   sendJson(response, database === "ok" ? 200 : 503, body);

@@ -1,10 +1,16 @@
 /**
- * Weights of a post's tokens for the lexical prefilter.
+ * Weights of a post's tokens for the lexical prefilter: the term-frequency
+ * part of BM25F. A title occurrence counts as TITLE_WEIGHT body
+ * occurrences, and with tf that weighted count and dl the post's token
+ * count,
  *
- * A token's score is a saturating term frequency, `tf / (tf + 1.2)`, where a
- * title occurrence counts as TITLE_WEIGHT body occurrences. Query-side
- * inverse document frequency is applied at search time, so stored scores stay
- * valid as the corpus grows.
+ *   weight = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / REFERENCE_LENGTH))
+ *
+ * The inverse document frequency is applied at search time, so stored
+ * weights stay valid as the corpus grows.
+ * NOTE: REFERENCE_LENGTH stands in for BM25's average post length, which
+ * would change every stored weight whenever a post is added; it is a fixed
+ * estimate of a typical post (a few hundred words).
  */
 export interface ScoredToken {
   token: string;
@@ -12,9 +18,11 @@ export interface ScoredToken {
 }
 
 export const TITLE_WEIGHT = 3;
-const SATURATION = 1.2;
+export const K1 = 1.2;
+export const B = 0.75;
+export const REFERENCE_LENGTH = 300;
 
-/** Caps the token rows of one post; the lowest-scoring tokens are dropped. */
+/** Caps the token rows of one post; the lowest-weighted tokens are dropped. */
 export const MAX_TOKENS_PER_POST = 2000;
 
 export function scoreTokens(titleTokens: readonly string[], bodyTokens: readonly string[]): ScoredToken[] {
@@ -26,9 +34,11 @@ export function scoreTokens(titleTokens: readonly string[], bodyTokens: readonly
     frequency.set(token, (frequency.get(token) ?? 0) + 1);
   }
 
+  const length = titleTokens.length * TITLE_WEIGHT + bodyTokens.length;
+  const norm = K1 * (1 - B + (B * length) / REFERENCE_LENGTH);
   const scored: ScoredToken[] = [];
   for (const [token, tf] of frequency) {
-    scored.push({ token, score: tf / (tf + SATURATION) });
+    scored.push({ token, score: (tf * (K1 + 1)) / (tf + norm) });
   }
   scored.sort((a, b) => b.score - a.score || compareStrings(a.token, b.token));
   return scored.slice(0, MAX_TOKENS_PER_POST);

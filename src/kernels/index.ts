@@ -7,7 +7,7 @@ import { createSha256 } from "./sha256.js";
 import { createTokenize } from "./tokenizer.js";
 import type { KernelFlavor, Kernels } from "./types.js";
 
-export type { KernelFlavor, Kernels, ReferenceKernels } from "./types.js";
+export type { KernelFlavor, Kernels, ReferenceKernels, StopWordLanguage, TokenizeOptions } from "./types.js";
 export { referenceKernels } from "./reference/index.js";
 export { DEFAULT_EMBED_DIM, MAX_EMBED_DIM } from "./validate.js";
 

@@ -14,7 +14,7 @@ export interface KernelExports {
   outputAddress(): number;
   cosineBatch(input: number, dim: number, count: number): number;
   sha256(input: number, length: number): number;
-  tokenize(input: number, units: number): number;
+  tokenize(input: number, units: number, stopWords: number): number;
   hashEmbed(input: number, units: number, dim: number): number;
 }
 

@@ -1,5 +1,7 @@
 // Argument checks shared by the WASM kernels and the reference kernels, so
 // that both reject the same inputs with the same errors.
+import type { StopWordLanguage } from "./stop-words.js";
+import type { TokenizeOptions } from "./types.js";
 
 /** Default number of dimensions of the hashing embedder. */
 export const DEFAULT_EMBED_DIM = 384;
@@ -38,6 +40,22 @@ export function validateBytes(data: Uint8Array): void {
 /** Validates the input of tokenize. */
 export function validateText(text: string): void {
   if (typeof text !== "string") throw new TypeError(`text must be a string, got ${typeof text}`);
+}
+
+const STOP_WORD_CHOICES: ReadonlyArray<StopWordLanguage | "none"> = ["en", "de", "none"];
+
+/** Validates the options of tokenize and returns the stop word list to use. */
+export function validateTokenizeOptions(options: TokenizeOptions | undefined): StopWordLanguage | "none" {
+  if (options === undefined) return "en";
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`tokenize options must be an object, got ${options === null ? "null" : typeof options}`);
+  }
+
+  const stopWords = options.stopWords ?? "en";
+  if (!STOP_WORD_CHOICES.includes(stopWords)) {
+    throw new RangeError(`invalid stopWords option "${String(stopWords)}", expected "en", "de" or "none"`);
+  }
+  return stopWords;
 }
 
 /** Validates hashEmbed arguments. U+0000 separates tokens at the WASM boundary, so tokens may not contain it. */

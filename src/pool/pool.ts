@@ -12,11 +12,19 @@ import { fileURLToPath } from "node:url";
 
 import { Piscina } from "piscina";
 
-import type { EmbedPostInput, EmbedPostOutput, ScoreRowsInput, ScoreRowsOutput } from "./tasks.js";
+import type { SharedWasmMemory } from "../kernels/int8-scan.js";
+import type {
+  EmbedPostInput,
+  EmbedPostOutput,
+  ScanVectorsInput,
+  ScanVectorsOutput,
+} from "./tasks.js";
 
 export interface PoolOptions {
   /** Worker threads; default: the number of CPU cores, at least 1. */
   threads?: number;
+  /** Shared memory holding the int8 vector rows that scanVectors reads. */
+  vectorMemory?: SharedWasmMemory;
 }
 
 export class KernelPool {
@@ -34,6 +42,7 @@ export class KernelPool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: { vectorMemory: options.vectorMemory },
     });
   }
 
@@ -41,10 +50,8 @@ export class KernelPool {
     return this.#piscina.run(input, { name: "embedPost" }) as Promise<EmbedPostOutput>;
   }
 
-  /** Scores rows on a thread; `rows` and `query` are transferred, so the caller must not reuse them. */
-  scoreRows(input: ScoreRowsInput): Promise<ScoreRowsOutput> {
-    const transferList = [...new Set([input.rows.buffer, input.query.buffer])] as ArrayBuffer[];
-    return this.#piscina.run(input, { name: "scoreRows", transferList }) as Promise<ScoreRowsOutput>;
+  scanVectors(input: ScanVectorsInput): Promise<ScanVectorsOutput> {
+    return this.#piscina.run(input, { name: "scanVectors" }) as Promise<ScanVectorsOutput>;
   }
 
   /** Busy share of the pool's threads since it started, from 0 to 1. */

@@ -6,12 +6,13 @@
  */
 import { createHash } from "node:crypto";
 
-import { Piscina } from "piscina";
+import { Piscina, workerData } from "piscina";
 
 import { DEFAULT_CHUNK_OPTIONS, chunkText } from "../indexer/chunk-text.js";
 import { scoreTokens, type ScoredToken } from "../indexer/score-tokens.js";
 import { toPlainText } from "../indexer/plain-text.js";
 import { loadKernelsSync, type KernelFlavor } from "../kernels/index.js";
+import { instantiateInt8Scan, type Int8ScanExports, type SharedWasmMemory } from "../kernels/int8-scan.js";
 
 const flavor = (process.env.WPLLMSEO_KERNELS ?? "simd") as KernelFlavor;
 const kernels = loadKernelsSync(flavor);
@@ -56,43 +57,79 @@ export function embedPost(input: EmbedPostInput): EmbedPostOutput {
   return withTransfer(output, chunks.map((chunk) => chunk.vector.buffer));
 }
 
-export interface ScoreRowsInput {
-  query: Float32Array;
-  /** Candidate vectors, `query.length` floats each, back to back. */
-  rows: Float32Array;
-  /** Expected SHA-256 hex of each row's little-endian float32 bytes; "" skips the check. */
-  checksums: string[];
-  /** SHA-256 implementation for the checks; default "node". */
-  checksumKernel?: "node" | "wasm";
+export interface ScanSegment {
+  rows: number;
+  factors: number;
+  count: number;
+  firstSlot: number;
 }
 
-export interface ScoreRowsOutput {
-  /** Cosine per row; rows that failed verification score 0. */
-  scores: Float32Array;
-  /** Indexes of rows whose bytes did not match their checksum. */
-  corrupt: number[];
+export interface ScanVectorsInput {
+  /** The quantized query, `stride` values. */
+  query: Int8Array;
+  queryFactor: number;
+  stride: number;
+  segments: ScanSegment[];
+  /** Best rows to return from the segments. */
+  k: number;
+  /** Address of a scratch block of at least scanScratchBytes(stride, k, rowList length) bytes (scan-layout.ts). */
+  scratch: number;
+  /** Rows scored one by one, by address, whether or not they are among the best. */
+  rowList?: { rows: Uint32Array; factors: Uint32Array };
 }
+
+export interface ScanVectorsOutput {
+  /** Slots of the best rows, best first, and their scores. */
+  slots: Int32Array;
+  scores: Float32Array;
+  /** Scores of the rowList rows, in its order. */
+  listScores: Float32Array;
+}
+
+let scan: Int8ScanExports | undefined;
 
 /**
- * Verifies each candidate row's checksum, then scores all rows in one batch
- * in WASM. node:crypto computes the SHA-256 by default because it runs about
- * 3x faster than the WASM SHA-256 on a 1,536-byte vector (docs/BENCHMARKS.md);
- * `checksumKernel: "wasm"` selects the WASM one.
+ * Scans the given segments of the shared int8 vector rows for the k best
+ * scores, and scores the rows of `rowList`, in WASM on this thread.
  */
-export function scoreRows(input: ScoreRowsInput): ScoreRowsOutput {
-  const dim = input.query.length;
-  const hashHex = input.checksumKernel === "wasm" ? kernels.sha256Hex : nodeSha256Hex;
-  const corrupt: number[] = [];
-  for (let row = 0; row < input.checksums.length; row++) {
-    const expected = input.checksums[row];
-    if (!expected) continue;
-    const bytes = new Uint8Array(input.rows.buffer, input.rows.byteOffset + row * dim * 4, dim * 4);
-    if (hashHex(bytes) !== expected) corrupt.push(row);
-  }
+export function scanVectors(input: ScanVectorsInput): ScanVectorsOutput {
+  const memory = (workerData as { vectorMemory?: SharedWasmMemory } | undefined)?.vectorMemory;
+  if (!memory) throw new Error("scanVectors needs a pool created with a vector memory.");
+  scan ??= instantiateInt8Scan(memory);
 
-  const scores = kernels.cosineBatch(input.query, input.rows);
-  for (const row of corrupt) scores[row] = 0;
-  return withTransfer({ scores, corrupt }, [scores.buffer]);
+  const { stride, k, scratch } = input;
+  const heapScores = scratch + stride;
+  const heapIndexes = heapScores + k * 4;
+  new Int8Array(memory.buffer, scratch, stride).set(input.query);
+
+  let size = 0;
+  for (const segment of input.segments) {
+    size = scan.scanTopK(scratch, input.queryFactor, stride, segment.rows, segment.factors, segment.count, segment.firstSlot, k, heapScores, heapIndexes, size);
+  }
+  const best = sortHeap(new Float32Array(memory.buffer, heapScores, size), new Int32Array(memory.buffer, heapIndexes, size));
+  const listScores = scoreRowList(scan, memory, input, heapIndexes + k * 4);
+  return withTransfer({ ...best, listScores }, [best.slots.buffer, best.scores.buffer, listScores.buffer]);
+}
+
+function scoreRowList(scan: Int8ScanExports, memory: SharedWasmMemory, input: ScanVectorsInput, at: number): Float32Array {
+  const count = input.rowList?.rows.length ?? 0;
+  if (!input.rowList || count === 0) return new Float32Array(0);
+  const rowPointers = at;
+  const factorPointers = at + count * 4;
+  const out = at + count * 8;
+  new Uint32Array(memory.buffer, rowPointers, count).set(input.rowList.rows);
+  new Uint32Array(memory.buffer, factorPointers, count).set(input.rowList.factors);
+  scan.scoreRowList(input.scratch, input.queryFactor, input.stride, rowPointers, factorPointers, count, out);
+  return new Float32Array(memory.buffer, out, count).slice();
+}
+
+/** Copies a heap out of shared memory, best score first. */
+function sortHeap(scores: Float32Array, indexes: Int32Array): { slots: Int32Array; scores: Float32Array } {
+  const order = Array.from(scores.keys()).sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  return {
+    slots: Int32Array.from(order, (i) => indexes[i] as number),
+    scores: Float32Array.from(order, (i) => scores[i] as number),
+  };
 }
 
 /**
@@ -117,10 +154,11 @@ function escapeMarkup(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("[", "&#91;");
 }
 
-function nodeSha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
+/**
+ * SHA-256 of the vector's float32 bytes. node:crypto computes it about 3x
+ * faster than the WASM SHA-256 on a 384-d vector (docs/BENCHMARKS.md), so
+ * checksums are written and verified with it.
+ */
 function checksumOf(vector: Float32Array): string {
-  return kernels.sha256Hex(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
+  return createHash("sha256").update(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)).digest("hex");
 }

@@ -1,53 +1,69 @@
 /**
  * The lexical leg: selects candidate posts from the token table in SQL.
  *
- * A post's lexical score is the sum over matching query tokens of
- * stored score x idf, with idf = ln(1 + (N - df + 0.5) / (df + 0.5)) as in
- * BM25, N the number of indexed posts and df the token's post count.
+ * A post's lexical score is the sum over matching query tokens of its
+ * stored token weight times the token's idf (token-stats.ts). Each token
+ * reads at most `postingsPerToken` postings, its best-weighted ones through
+ * the (token, score, post_id) index, so a token found in most posts cannot
+ * make a query slow. The statement has the same shape for any query: it
+ * has MAX_QUERY_TOKENS slots, and unused slots match no row.
  */
 import type { Db } from "../store/db.js";
-import { toId, toInt } from "../store/rows.js";
+import { toId } from "../store/rows.js";
+import type { TokenStats } from "./token-stats.js";
 
 export interface LexicalCandidate {
   postId: string;
   lexicalScore: number;
 }
 
-export async function findCandidates(db: Db, tokens: readonly string[], limit: number): Promise<LexicalCandidate[]> {
-  const unique = [...new Set(tokens)];
-  if (unique.length === 0) return [];
+/** Query tokens used by the prefilter; a longer query keeps its highest-idf tokens. */
+export const MAX_QUERY_TOKENS = 16;
+export const DEFAULT_POSTINGS_PER_TOKEN = 2000;
 
-  const weights = await readTokenWeights(db, unique);
-  if (weights.size === 0) return [];
+export interface CandidateOptions {
+  limit: number;
+  postingsPerToken?: number;
+}
 
-  const present = [...weights.keys()];
-  const cases = present.map(() => "WHEN ? THEN ?").join(" ");
-  const caseParams = present.flatMap((token) => [token, weights.get(token)]);
-  const rows = await db.query(
-    `SELECT post_id, SUM(score * CASE token ${cases} ELSE 0 END) AS lexical` +
-      ` FROM ${db.tables.tokens} WHERE token IN (${placeholders(present.length)})` +
-      ` GROUP BY post_id ORDER BY lexical DESC, post_id LIMIT ?`,
-    [...caseParams, ...present, limit],
-  );
+export async function findCandidates(
+  db: Db,
+  stats: TokenStats,
+  tokens: readonly string[],
+  options: CandidateOptions,
+): Promise<LexicalCandidate[]> {
+  const weights = await stats.inverseFrequencies([...new Set(tokens)]);
+  const chosen = [...weights].filter(([, idf]) => idf > 0).sort((a, b) => b[1] - a[1]).slice(0, MAX_QUERY_TOKENS);
+  if (chosen.length === 0) return [];
+
+  const postings = options.postingsPerToken ?? DEFAULT_POSTINGS_PER_TOKEN;
+  const params: unknown[] = [];
+  for (let slot = 0; slot < MAX_QUERY_TOKENS; slot++) {
+    const [token, idf] = chosen[slot] ?? ["", 0];
+    params.push(idf, token, token === "" ? 0 : postings);
+  }
+  params.push(options.limit);
+
+  const rows = await db.query(candidateSql(db.tables.tokens), params);
   return rows.map((row) => ({ postId: toId(row.post_id), lexicalScore: Number(row.lexical) }));
 }
 
-/** Returns the idf of each query token that occurs in the index. */
-async function readTokenWeights(db: Db, tokens: readonly string[]): Promise<Map<string, number>> {
-  const [documentCount, frequencies] = await Promise.all([
-    db.query(`SELECT COUNT(*) AS n FROM ${db.tables.posts}`),
-    db.query(
-      `SELECT token, COUNT(*) AS df FROM ${db.tables.tokens} WHERE token IN (${placeholders(tokens.length)}) GROUP BY token`,
-      tokens,
-    ),
-  ]);
-  const total = Math.max(1, toInt(documentCount[0]?.n ?? 0));
-  const weights = new Map<string, number>();
-  for (const row of frequencies) {
-    const df = toInt(row.df);
-    weights.set(String(row.token), Math.log(1 + (total - df + 0.5) / (df + 0.5)));
-  }
-  return weights;
+const statements = new Map<string, string>();
+
+function candidateSql(table: string): string {
+  let sql = statements.get(table);
+  if (sql) return sql;
+  const branches = Array.from(
+    { length: MAX_QUERY_TOKENS },
+    (_, slot) =>
+      `SELECT post_id, score * ? AS weight FROM (SELECT post_id, score FROM ${table}` +
+      ` WHERE token = ? ORDER BY score DESC LIMIT ?) AS p${slot}`,
+  );
+  sql =
+    `SELECT post_id, SUM(weight) AS lexical FROM (${branches.join(" UNION ALL ")}) AS postings` +
+    " GROUP BY post_id ORDER BY lexical DESC, post_id LIMIT ?";
+  statements.set(table, sql);
+  return sql;
 }
 
 export function placeholders(count: number): string {

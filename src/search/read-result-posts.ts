@@ -6,15 +6,17 @@ import type { Db } from "../store/db.js";
 import { toId } from "../store/rows.js";
 import type { FusedPost } from "./fuse.js";
 import { placeholders } from "./find-candidates.js";
-import type { BestChunks, SearchResult } from "./search.js";
+import type { SearchResult } from "./search.js";
+import type { ScoredChunk } from "./vector-index.js";
 
 export const EXCERPT_CHARS = 240;
 
 export async function readResultPosts(
   db: Db,
   ranked: readonly FusedPost[],
-  best: BestChunks,
+  best: ReadonlyMap<string, ScoredChunk>,
   tokens: readonly string[],
+  onMissingChunk: (chunkId: string) => void,
 ): Promise<SearchResult[]> {
   if (ranked.length === 0) return [];
   const postIds = ranked.map((post) => post.postId);
@@ -33,9 +35,15 @@ export async function readResultPosts(
     const post = postById.get(fused.postId);
     if (!post) return [];
     const chunkId = best.get(fused.postId)?.chunkId;
-    const text = chunkId === undefined ? "" : (textByChunk.get(chunkId) ?? "");
+    const text = chunkId === undefined ? undefined : textByChunk.get(chunkId);
+    if (chunkId !== undefined && text === undefined) {
+      // The chunk was deleted after the index loaded it; a post that only
+      // its vector ranked is dropped from this result.
+      onMissingChunk(chunkId);
+      if (fused.lexicalRank === null) return [];
+    }
     const { postId, score, ...explain } = fused;
-    return [{ id: postId, title: String(post.title), url: String(post.url), score, excerpt: cutExcerpt(text, tokens), explain }];
+    return [{ id: postId, title: String(post.title), url: String(post.url), score, excerpt: cutExcerpt(text ?? "", tokens), explain }];
   });
 }
 

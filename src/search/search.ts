@@ -1,7 +1,8 @@
 /**
- * Hybrid search over posts: the token table selects candidate posts, their
- * chunk vectors are verified and scored on the pool, and the two legs are
- * fused into one ranking of posts.
+ * Hybrid search over posts. The lexical leg selects candidate posts from the
+ * token table in SQL; the vector leg scans every chunk vector and also
+ * scores the candidates' chunks, on the pool's threads; reciprocal rank
+ * fusion merges the two into one ranking of posts.
  */
 import type { Logger } from "pino";
 
@@ -9,11 +10,12 @@ import type { EmbedderInfo } from "../embedders/embedder.js";
 import type { Kernels } from "../kernels/index.js";
 import type { KernelPool } from "../pool/pool.js";
 import type { Db } from "../store/db.js";
-import { findCandidates } from "./find-candidates.js";
+import { findCandidates, type LexicalCandidate } from "./find-candidates.js";
 import { fuseRanks, type FusedPost } from "./fuse.js";
-import { loadChunkVectors, type ChunkVectors } from "./load-chunk-vectors.js";
 import { readResultPosts } from "./read-result-posts.js";
+import { TokenStats } from "./token-stats.js";
 import { validateSearchRequest, type SearchRequest } from "./search-request.js";
+import type { ScoredChunk, VectorIndex, VectorLeg } from "./vector-index.js";
 
 export interface SearchResult {
   id: string;
@@ -25,11 +27,31 @@ export interface SearchResult {
 }
 
 export interface SearchStats {
+  /** Posts selected by the lexical leg. */
   candidates: number;
-  chunksScored: number;
+  /** Posts found only by the vector leg. */
+  vectorOnly: number;
+  /** Chunk vectors in the index, all scanned. */
+  chunksIndexed: number;
+  /** Chunks not indexed since start: another embedder version, a wrong dimension, or failed checks. */
   chunksSkipped: number;
   chunksCorrupt: number;
   milliseconds: number;
+  /** Milliseconds spent in each step, in order. */
+  steps: SearchSteps;
+}
+
+export interface SearchSteps {
+  /** Tokenize and embed the query (WASM, main thread). */
+  query: number;
+  /** Token prefilter in SQL. */
+  lexical: number;
+  /** Index sync and the int8 scan on the pool. */
+  vector: number;
+  /** Rank fusion. */
+  fusion: number;
+  /** Posts, chunk texts and excerpts. */
+  read: number;
 }
 
 export interface SearchResponse {
@@ -42,83 +64,88 @@ export interface SearcherDeps {
   pool: KernelPool;
   kernels: Kernels;
   embedder: EmbedderInfo;
+  vectors: VectorIndex;
   log?: Logger;
 }
 
+/** Nearest chunks the vector leg returns, at least; more when k is large. */
+const MIN_NEAREST_CHUNKS = 100;
+
 export class Searcher {
   readonly #deps: SearcherDeps;
+  readonly #tokenStats: TokenStats;
 
   constructor(deps: SearcherDeps) {
     this.#deps = deps;
+    this.#tokenStats = new TokenStats(deps.db);
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
     const started = performance.now();
     const { query, k, candidateLimit } = validateSearchRequest(request);
-    const { db, kernels, embedder } = this.#deps;
+    const { db, kernels, embedder, vectors, pool } = this.#deps;
 
+    const lap = stopwatch(started);
     const tokens = kernels.tokenize(query);
-    const candidates = await findCandidates(db, tokens, candidateLimit);
-    const postIds = candidates.map((candidate) => candidate.postId);
-    const vectors = await loadChunkVectors(db, postIds, embedder.dim, embedder.version);
-    const best = await this.#scoreChunks(tokens, vectors);
+    const queryVector = kernels.hashEmbed(tokens, embedder.dim);
+    const queryMs = lap();
+    const candidates = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });
+    const lexicalMs = lap();
+    const nearestCount = Math.max(MIN_NEAREST_CHUNKS, k * 10);
+    const leg = await vectors.search(pool, queryVector, nearestCount, candidates.map((candidate) => candidate.postId));
+    const vectorMs = lap();
 
-    const fused = fuseRanks(
-      candidates.map((candidate) => ({
-        postId: candidate.postId,
-        lexicalScore: candidate.lexicalScore,
-        vectorScore: best.get(candidate.postId)?.score,
-      })),
-    ).slice(0, k);
-    const results = await readResultPosts(db, fused, best, tokens);
+    const bestChunks = bestChunkPerPost(leg);
+    const fused = fuseRanks(legScores(candidates, bestChunks)).slice(0, k);
+    const fusionMs = lap();
+    const results = await readResultPosts(db, fused, bestChunks, tokens, (chunkId) => vectors.sync.forget(chunkId));
+    const readMs = lap();
 
+    const syncStats = vectors.sync.stats;
+    const lexical = new Set(candidates.map((candidate) => candidate.postId));
     const stats: SearchStats = {
       candidates: candidates.length,
-      chunksScored: vectors.chunkIds.length,
-      chunksSkipped: vectors.skipped.length,
-      chunksCorrupt: best.corrupt,
+      vectorOnly: [...bestChunks.keys()].filter((postId) => !lexical.has(postId)).length,
+      chunksIndexed: vectors.catalog.size,
+      chunksSkipped: syncStats.skippedVersion + syncStats.skippedDimension + syncStats.corrupt,
+      chunksCorrupt: syncStats.corrupt,
       milliseconds: performance.now() - started,
+      steps: { query: queryMs, lexical: lexicalMs, vector: vectorMs, fusion: fusionMs, read: readMs },
     };
     return { results, stats };
   }
-
-  /** Scores every loaded chunk and keeps each post's best chunk. */
-  async #scoreChunks(tokens: string[], vectors: ChunkVectors): Promise<BestChunks> {
-    const best: BestChunks = Object.assign(new Map<string, { chunkId: string; score: number }>(), { corrupt: 0 });
-    this.#logSkipped(vectors);
-    if (vectors.chunkIds.length === 0) return best;
-
-    const query = this.#deps.kernels.hashEmbed(tokens, this.#deps.embedder.dim);
-    const { scores, corrupt } = await this.#deps.pool.scoreRows({
-      query,
-      rows: vectors.rows,
-      checksums: vectors.checksums,
-    });
-    for (const row of corrupt) {
-      this.#deps.log?.warn({ chunkId: vectors.chunkIds[row] }, "chunk vector does not match its checksum; not scored");
-    }
-    best.corrupt = corrupt.length;
-
-    const corruptRows = new Set(corrupt);
-    vectors.chunkIds.forEach((chunkId, row) => {
-      if (corruptRows.has(row)) return;
-      const postId = vectors.postIds[row] as string;
-      const score = scores[row] as number;
-      const current = best.get(postId);
-      if (!current || score > current.score) best.set(postId, { chunkId, score });
-    });
-    return best;
-  }
-
-  #logSkipped(vectors: ChunkVectors): void {
-    if (vectors.skipped.length === 0 || !this.#deps.log) return;
-    const first = vectors.skipped[0];
-    this.#deps.log.warn(
-      { count: vectors.skipped.length, firstChunkId: first?.chunkId, reason: first?.reason },
-      "chunk vectors skipped",
-    );
-  }
 }
 
-/** Best chunk per post id, plus the number of corrupt chunks seen. */
-export type BestChunks = Map<string, { chunkId: string; score: number }> & { corrupt: number };
+/** Returns a function that gives the milliseconds since its previous call. */
+function stopwatch(start: number): () => number {
+  let last = start;
+  return () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
+}
+
+/** Each post's best chunk from the candidates' scores and the nearest chunks. */
+function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
+  const best = new Map(leg.bestOfPosts);
+  for (const chunk of leg.nearest) {
+    const current = best.get(chunk.postId);
+    if (!current || chunk.score > current.score) best.set(chunk.postId, chunk);
+  }
+  return best;
+}
+
+function legScores(candidates: readonly LexicalCandidate[], bestChunks: Map<string, ScoredChunk>) {
+  const posts = new Map<string, { postId: string; lexicalScore?: number; vectorScore?: number }>();
+  for (const candidate of candidates) {
+    posts.set(candidate.postId, { postId: candidate.postId, lexicalScore: candidate.lexicalScore });
+  }
+  for (const [postId, chunk] of bestChunks) {
+    const entry = posts.get(postId) ?? { postId };
+    entry.vectorScore = chunk.score;
+    posts.set(postId, entry);
+  }
+  return [...posts.values()];
+}

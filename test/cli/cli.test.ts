@@ -54,7 +54,7 @@ describe("wpllmseo CLI", () => {
 
   it("prints readable search results", async () => {
     const search = await runCli(["search", "mallard", "--db", db]);
-    expect(search.stdout).toMatch(/^1 result for "mallard"/);
+    expect(search.stdout).toMatch(/^2 results for "mallard" \(1 lexical candidates, 1 more from vectors/);
     expect(search.stdout).toMatch(/1\. Ducks/);
   });
 

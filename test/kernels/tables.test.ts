@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NAMED_ENTITIES } from "../../src/kernels/entities.js";
 import { findPackageRoot } from "../../src/kernels/load-wasm.js";
-import { STOP_WORDS } from "../../src/kernels/stop-words.js";
+import { CJK_RANGES } from "../../src/kernels/cjk.js";
+import { ENGLISH_STOP_WORDS, GERMAN_STOP_WORDS, STOP_WORD_LISTS } from "../../src/kernels/stop-words.js";
 import { WORD_CHAR_RANGES } from "../../src/kernels/word-chars.js";
 
 /** Returns the text between `name` and the next "];" in an AssemblyScript source file. */
@@ -19,17 +20,24 @@ const parseStrings = (body: string) => Array.from(body.matchAll(/"([^"]*)"/g), (
 const parseNumbers = (body: string) => Array.from(body.matchAll(/0x[0-9a-f]+/gi), (match) => Number(match[0]));
 
 describe("kernel tables", () => {
-  it("has equal stop word lists", () => {
-    expect(parseStrings(readAssemblyArray("stop-words.ts", "STOP_WORD_LIST"))).toEqual([...STOP_WORDS]);
+  it("has equal English stop word lists", () => {
+    expect(parseStrings(readAssemblyArray("stop-words.ts", "ENGLISH_STOP_WORDS"))).toEqual([...ENGLISH_STOP_WORDS]);
   });
 
-  it("has lower-case unique stop words", () => {
-    expect(new Set(STOP_WORDS).size).toBe(STOP_WORDS.length);
-    expect(STOP_WORDS.every((word) => word === word.toLowerCase())).toBe(true);
+  it("has equal German stop word lists", () => {
+    expect(parseStrings(readAssemblyArray("stop-words.ts", "GERMAN_STOP_WORDS"))).toEqual([...GERMAN_STOP_WORDS]);
+  });
+
+  it.each(Object.entries(STOP_WORD_LISTS))("has sorted unique folded %s stop words", (_language, words) => {
+    expect([...words].sort()).toEqual(words);
+    expect(new Set(words).size).toBe(words.length);
+    expect(words.filter((word) => !/^[a-z]+$/.test(word))).toEqual([]);
   });
 
   it("keeps short technical words out of the stop words", () => {
-    for (const word of ["ai", "js", "go", "us"]) expect(STOP_WORDS, word).not.toContain(word);
+    for (const words of Object.values(STOP_WORD_LISTS)) {
+      for (const word of ["ai", "js", "go", "us"]) expect(words, word).not.toContain(word);
+    }
   });
 
   it("has equal word character ranges", () => {
@@ -40,6 +48,17 @@ describe("kernel tables", () => {
     for (let i = 0; i < WORD_CHAR_RANGES.length; i += 2) {
       expect(WORD_CHAR_RANGES[i]!, `range ${i / 2}`).toBeLessThanOrEqual(WORD_CHAR_RANGES[i + 1]!);
       if (i > 0) expect(WORD_CHAR_RANGES[i]!, `range ${i / 2}`).toBeGreaterThan(WORD_CHAR_RANGES[i - 1]!);
+    }
+  });
+
+  it("has equal CJK ranges", () => {
+    expect(parseNumbers(readAssemblyArray("cjk.ts", "CJK_RANGES"))).toEqual([...CJK_RANGES]);
+  });
+
+  it("has sorted disjoint CJK ranges", () => {
+    for (let i = 0; i < CJK_RANGES.length; i += 2) {
+      expect(CJK_RANGES[i]!, `range ${i / 2}`).toBeLessThanOrEqual(CJK_RANGES[i + 1]!);
+      if (i > 0) expect(CJK_RANGES[i]!, `range ${i / 2}`).toBeGreaterThan(CJK_RANGES[i - 1]!);
     }
   });
 

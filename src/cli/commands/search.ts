@@ -15,6 +15,8 @@ both rankings are fused.
   -k N         posts to print, 1 to ${MAX_K} (default ${DEFAULT_K})
   --explain    show each post's lexical and vector rank and score
   --json       print an array of {id, title, url, score, excerpt}
+  --read-db URL  read posts, tokens and vectors from this database (a replica);
+               --db still receives writes
 
 ${GLOBAL_HELP}`;
 
@@ -25,6 +27,7 @@ export const searchCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       k: { type: "string", short: "k" },
       explain: { type: "boolean", default: false },
+      "read-db": { type: "string" },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
@@ -37,7 +40,8 @@ export const searchCommand: Command = {
     const k = readWholeNumber("k", values.k, DEFAULT_K, { min: 1, max: MAX_K });
     const options = readGlobalOptions(values);
 
-    return withEngine({ ...options, threads: 1 }, async (engine) => {
+    const readDbUrl = typeof values["read-db"] === "string" ? values["read-db"] : undefined;
+    return withEngine({ ...options, threads: 1, readDbUrl }, async (engine) => {
       const response = await engine.searcher.search({ query, k });
       if (options.json) {
         const results = response.results.map(({ explain, ...result }) => (values.explain ? { ...result, explain } : result));
@@ -54,7 +58,8 @@ export function formatResults(query: string, response: SearchResponse, explain: 
   const { results, stats } = response;
   const shown = query.length > 80 ? `${query.slice(0, 79)}…` : query;
   const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${shown}"` +
-    ` (${stats.candidates} candidate posts, ${stats.chunksScored} chunks scored, ${stats.milliseconds.toFixed(1)} ms)\n`;
+    ` (${stats.candidates} lexical candidates, ${stats.vectorOnly} more from vectors,` +
+    ` ${stats.chunksIndexed} chunk vectors scanned, ${stats.milliseconds.toFixed(1)} ms)\n`;
   const blocks = results.map((result, index) => {
     const lines = [`${index + 1}. ${result.title}  [score ${result.score.toFixed(3)}]`];
     if (result.url) lines.push(`   ${result.url}`);

@@ -17,6 +17,8 @@ Serves the HTTP API until SIGINT or SIGTERM:
   --host ADDRESS   address to listen on (default ${DEFAULT_HOST})
   --port N         TCP port, 0 for any free port (default ${DEFAULT_PORT})
   --threads N      worker threads that score vectors (default: one per core)
+  --read-db URL    read posts, tokens and vectors from this database (a replica);
+                   --db still receives writes
 
 ${GLOBAL_HELP}`;
 
@@ -28,6 +30,7 @@ export const serveCommand: Command = {
       host: { type: "string" },
       port: { type: "string" },
       threads: { type: "string" },
+      "read-db": { type: "string" },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
@@ -39,7 +42,8 @@ export const serveCommand: Command = {
     const host = typeof values.host === "string" ? values.host : DEFAULT_HOST;
     const options = readGlobalOptions(values);
 
-    return withEngine({ ...options, threads }, async (engine) => {
+    const readDbUrl = typeof values["read-db"] === "string" ? values["read-db"] : undefined;
+    return withEngine({ ...options, threads, readDbUrl }, async (engine) => {
       const server = await startHttpServer(engine, { host, port });
       const address = server.address();
       const shown = typeof address === "object" && address ? `http://${address.address}:${address.port}` : String(address);

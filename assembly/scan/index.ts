@@ -1,0 +1,117 @@
+// Int8 vector scan over memory shared by the main thread and the pool
+// threads. The module imports that memory, allocates nothing and keeps no
+// state, so every thread can run it on the same rows at once.
+//
+// A row is `stride` signed bytes (the vector quantized, zero-padded to a
+// multiple of 16) and has a float32 factor. The score of a row is
+// dot(query, row) * queryFactor * rowFactor, where each factor is the
+// vector's quantization scale divided by its norm, so the score
+// approximates the cosine of the float vectors. A row whose factor is 0 (a
+// zero vector or a deleted row) is skipped by the scan and scores 0.
+
+// Scans `count` rows and keeps the `k` best in a min-heap of scores and row
+// indexes (`firstIndex` + row). The heap holds `heapSize` entries on entry,
+// so one heap can collect several calls; returns the new heap size.
+export function scanTopK(
+  query: usize,
+  queryFactor: f32,
+  stride: i32,
+  rows: usize,
+  factors: usize,
+  count: i32,
+  firstIndex: i32,
+  k: i32,
+  heapScores: usize,
+  heapIndexes: usize,
+  heapSize: i32,
+): i32 {
+  let size = heapSize;
+  for (let row = 0; row < count; row++) {
+    const factor = load<f32>(factors + (<usize>row << 2));
+    if (factor == 0) continue;
+    const score = <f32>dotInt8(query, rows + <usize>row * <usize>stride, stride) * queryFactor * factor;
+    if (size < k) {
+      heapPush(heapScores, heapIndexes, size, score, firstIndex + row);
+      size++;
+    } else if (score > load<f32>(heapScores)) {
+      heapReplaceRoot(heapScores, heapIndexes, size, score, firstIndex + row);
+    }
+  }
+  return size;
+}
+
+// Scores rows given by address: `rowPointers` and `factorPointers` hold
+// `count` u32 addresses each; the scores go to `out`.
+export function scoreRowList(
+  query: usize,
+  queryFactor: f32,
+  stride: i32,
+  rowPointers: usize,
+  factorPointers: usize,
+  count: i32,
+  out: usize,
+): void {
+  for (let i = 0; i < count; i++) {
+    const offset = <usize>i << 2;
+    const factor = load<f32>(<usize>load<u32>(factorPointers + offset));
+    const row = <usize>load<u32>(rowPointers + offset);
+    const score = factor == 0 ? <f32>0 : <f32>dotInt8(query, row, stride) * queryFactor * factor;
+    store<f32>(out + offset, score);
+  }
+}
+
+// Products of two int8 values fit in int16 (at most 128 * 128), and the
+// int32 lanes could only overflow after 65,536 pairwise sums of those,
+// far beyond any stride used.
+@inline
+function dotInt8(query: usize, row: usize, stride: i32): i32 {
+  let sum0 = i32x4.splat(0);
+  let sum1 = i32x4.splat(0);
+  for (let i = 0; i < stride; i += 16) {
+    const q = v128.load(query + <usize>i);
+    const r = v128.load(row + <usize>i);
+    sum0 = i32x4.add(sum0, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_low_i8x16_s(q, r)));
+    sum1 = i32x4.add(sum1, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_high_i8x16_s(q, r)));
+  }
+  const sum = i32x4.add(sum0, sum1);
+  return i32x4.extract_lane(sum, 0) + i32x4.extract_lane(sum, 1) + i32x4.extract_lane(sum, 2) + i32x4.extract_lane(sum, 3);
+}
+
+@inline
+function heapScore(scores: usize, at: i32): f32 {
+  return load<f32>(scores + (<usize>at << 2));
+}
+
+@inline
+function heapSet(scores: usize, indexes: usize, at: i32, score: f32, index: i32): void {
+  store<f32>(scores + (<usize>at << 2), score);
+  store<i32>(indexes + (<usize>at << 2), index);
+}
+
+function heapPush(scores: usize, indexes: usize, size: i32, score: f32, index: i32): void {
+  let at = size;
+  while (at > 0) {
+    const parent = (at - 1) >> 1;
+    const parentScore = heapScore(scores, parent);
+    if (parentScore <= score) break;
+    heapSet(scores, indexes, at, parentScore, load<i32>(indexes + (<usize>parent << 2)));
+    at = parent;
+  }
+  heapSet(scores, indexes, at, score, index);
+}
+
+function heapReplaceRoot(scores: usize, indexes: usize, size: i32, score: f32, index: i32): void {
+  let at = 0;
+  while (true) {
+    const left = 2 * at + 1;
+    if (left >= size) break;
+    const right = left + 1;
+    let child = left;
+    if (right < size && heapScore(scores, right) < heapScore(scores, left)) child = right;
+    const childScore = heapScore(scores, child);
+    if (childScore >= score) break;
+    heapSet(scores, indexes, at, childScore, load<i32>(indexes + (<usize>child << 2)));
+    at = child;
+  }
+  heapSet(scores, indexes, at, score, index);
+}

@@ -1,0 +1,76 @@
+/**
+ * Corpus statistics for BM25's inverse document frequency, cached on the
+ * search node: the number of indexed posts and each query token's document
+ * frequency (its posting count). Both change slowly, so a search reads them
+ * from the cache and only a token not seen for STATS_TTL_MS costs a query.
+ *
+ * A frequency is counted up to DF_COUNT_CAP postings: above that, the token
+ * is common and its idf small, and counting every posting would make the
+ * cost of a query grow with the corpus.
+ */
+import type { Db } from "../store/db.js";
+import { toInt } from "../store/rows.js";
+
+export const STATS_TTL_MS = 60_000;
+export const DF_COUNT_CAP = 50_000;
+const MAX_CACHED_TOKENS = 100_000;
+
+interface Cached {
+  value: number;
+  at: number;
+}
+
+export class TokenStats {
+  readonly #db: Db;
+  readonly #frequencies = new Map<string, Cached>();
+  #postCount: Cached | undefined;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Returns the idf of each token: ln(1 + (N - df + 0.5) / (df + 0.5)). Tokens in no post get 0. */
+  async inverseFrequencies(tokens: readonly string[]): Promise<Map<string, number>> {
+    const [total, frequencies] = await Promise.all([this.#readPostCount(), this.#readFrequencies(tokens)]);
+    const weights = new Map<string, number>();
+    for (const token of tokens) {
+      const df = frequencies.get(token) ?? 0;
+      weights.set(token, df === 0 ? 0 : Math.log(1 + (Math.max(total, df) - df + 0.5) / (df + 0.5)));
+    }
+    return weights;
+  }
+
+  async #readPostCount(): Promise<number> {
+    const now = Date.now();
+    if (this.#postCount && now - this.#postCount.at < STATS_TTL_MS) return this.#postCount.value;
+    const rows = await this.#db.query(`SELECT COUNT(DISTINCT post_id) AS n FROM ${this.#db.tables.chunks}`);
+    this.#postCount = { value: toInt(rows[0]?.n ?? 0), at: now };
+    return this.#postCount.value;
+  }
+
+  async #readFrequencies(tokens: readonly string[]): Promise<Map<string, number>> {
+    const now = Date.now();
+    const result = new Map<string, number>();
+    const missing: string[] = [];
+    for (const token of tokens) {
+      const cached = this.#frequencies.get(token);
+      if (cached && now - cached.at < STATS_TTL_MS) result.set(token, cached.value);
+      else missing.push(token);
+    }
+    for (const token of missing) {
+      const rows = await this.#db.query(
+        `SELECT COUNT(*) AS df FROM (SELECT 1 AS hit FROM ${this.#db.tables.tokens} WHERE token = ? LIMIT ${DF_COUNT_CAP}) AS postings`,
+        [token],
+      );
+      const df = toInt(rows[0]?.df ?? 0);
+      result.set(token, df);
+      this.#remember(token, { value: df, at: now });
+    }
+    return result;
+  }
+
+  #remember(token: string, entry: Cached): void {
+    if (this.#frequencies.size >= MAX_CACHED_TOKENS) this.#frequencies.clear();
+    this.#frequencies.set(token, entry);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Keeps the vector index in step with the chunks table.
+ *
+ * Chunk ids grow with every insert, so each search first loads the chunks
+ * above the highest id seen (one indexed range read, empty when nothing
+ * changed): vectors written by workers are visible to the next search.
+ * A worker replaces all chunks of a post in one transaction, so the first
+ * new chunk of a post seen in a sync also retires the post's older chunks.
+ * Two slower checks run at most every LATE_CHECK_MS and RECONCILE_MS:
+ * - a transaction can commit a lower id after a higher one, so the ids of
+ *   the last LATE_WINDOW ids below the mark are listed and any unseen
+ *   ones loaded;
+ * - re-indexing and removal delete chunks, so the full id list is read in
+ *   the background and the rows of deleted chunks are cleared.
+ * NOTE: a chunk committed more than LATE_WINDOW ids out of order becomes
+ * visible only at the next reconcile.
+ */
+import type { Logger } from "pino";
+
+import { EMBED_POST_JOB } from "../indexer/index-post.js";
+import { enqueueJob } from "../queue/enqueue-job.js";
+import type { Db, Row } from "../store/db.js";
+import { toId, toIdParam } from "../store/rows.js";
+import { checkChunkVector } from "./check-chunk-vector.js";
+import { placeholders } from "./find-candidates.js";
+import { quantizeVector } from "./quantize.js";
+import type { VectorCatalog } from "./vector-catalog.js";
+import type { VectorMemory } from "./vector-memory.js";
+
+const LOAD_BATCH = 2000;
+const LATE_WINDOW = 2000n;
+const LATE_CHECK_MS = 1000;
+const RECONCILE_MS = 30_000;
+
+export interface VectorSyncStats {
+  loaded: number;
+  removed: number;
+  skippedVersion: number;
+  skippedDimension: number;
+  corrupt: number;
+}
+
+export interface VectorSyncDeps {
+  /** Where vectors are read: the primary or a read replica. */
+  db: Db;
+  /** Where posts with bad vectors are queued again; the primary. */
+  queueDb: Db;
+  dim: number;
+  version: string;
+  memory: VectorMemory;
+  catalog: VectorCatalog;
+  log?: Logger;
+}
+
+export class VectorSync {
+  readonly stats: VectorSyncStats = { loaded: 0, removed: 0, skippedVersion: 0, skippedDimension: 0, corrupt: 0 };
+  readonly #deps: VectorSyncDeps;
+  /** Chunks seen and not loaded (other version, bad data), so they are not read again. */
+  readonly #rejected = new Set<string>();
+  #highestId = 0n;
+  #lastLateCheck = 0;
+  #lastReconcile = 0;
+  #running: Promise<void> | undefined;
+  #reconciling = false;
+
+  constructor(deps: VectorSyncDeps) {
+    this.#deps = deps;
+  }
+
+  /** Loads what changed since the last call; concurrent callers share one run. */
+  sync(): Promise<void> {
+    this.#running ??= this.#syncOnce().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #syncOnce(): Promise<void> {
+    const { db } = this.#deps;
+    const refreshed = new Set<string>();
+    for (;;) {
+      const rows = await db.query(
+        `${SELECT_VECTORS} WHERE id > ? ORDER BY id LIMIT ${LOAD_BATCH}`.replace("{table}", db.tables.chunks),
+        [this.#highestId],
+      );
+      await this.#loadRows(rows, refreshed);
+      if (rows.length < LOAD_BATCH) break;
+    }
+    const now = Date.now();
+    if (now - this.#lastLateCheck >= LATE_CHECK_MS) {
+      this.#lastLateCheck = now;
+      await this.#loadLateRows(refreshed);
+    }
+    if (now - this.#lastReconcile >= RECONCILE_MS && !this.#reconciling) {
+      this.#lastReconcile = now;
+      void this.reconcile();
+    }
+  }
+
+  /** Clears the rows of chunks that no longer exist in the table. */
+  async reconcile(): Promise<void> {
+    this.#reconciling = true;
+    try {
+      const { db, catalog } = this.#deps;
+      const rows = await db.query(`SELECT id FROM ${db.tables.chunks} WHERE id <= ?`, [this.#highestId]);
+      const live = new Set(rows.map((row) => toId(row.id)));
+      for (const chunkId of [...catalog.chunkIds()]) {
+        if (!live.has(chunkId)) this.forget(chunkId);
+      }
+      for (const chunkId of this.#rejected) {
+        if (!live.has(chunkId)) this.#rejected.delete(chunkId);
+      }
+    } catch (error) {
+      this.#deps.log?.warn({ err: error }, "reconciling the vector index failed; trying again later");
+    } finally {
+      this.#reconciling = false;
+    }
+  }
+
+  /** Drops a chunk found deleted, as when a result's chunk no longer exists. */
+  forget(chunkId: string): void {
+    const slot = this.#deps.catalog.remove(chunkId);
+    if (slot === undefined) return;
+    this.#deps.memory.clearRow(slot);
+    this.stats.removed++;
+  }
+
+  async #loadLateRows(refreshed: Set<string>): Promise<void> {
+    const { db, catalog } = this.#deps;
+    const low = this.#highestId > LATE_WINDOW ? this.#highestId - LATE_WINDOW : 0n;
+    const ids = await db.query(`SELECT id FROM ${db.tables.chunks} WHERE id > ? AND id <= ?`, [low, this.#highestId]);
+    const unseen = ids.map((row) => toId(row.id)).filter((id) => !catalog.has(id) && !this.#rejected.has(id));
+    for (let start = 0; start < unseen.length; start += LOAD_BATCH) {
+      const batch = unseen.slice(start, start + LOAD_BATCH);
+      const rows = await db.query(
+        `${SELECT_VECTORS} WHERE id IN (${placeholders(batch.length)})`.replace("{table}", db.tables.chunks),
+        batch.map(toIdParam),
+      );
+      await this.#loadRows(rows, refreshed);
+    }
+  }
+
+  /** Loads rows; `refreshed` holds the posts whose older chunks this sync already retired. */
+  async #loadRows(rows: Row[], refreshed: Set<string>): Promise<void> {
+    const { dim, version, memory, catalog } = this.#deps;
+    const requeue = new Set<string>();
+    for (const row of rows) {
+      const chunkId = toId(row.id);
+      const postId = toId(row.post_id);
+      const id = BigInt(chunkId);
+      if (id > this.#highestId) this.#highestId = id;
+      if (catalog.has(chunkId)) continue;
+      if (!refreshed.has(postId)) {
+        refreshed.add(postId);
+        this.#retireChunksOf(postId);
+      }
+
+      const checked = checkChunkVector(row, dim, version);
+      if ("kind" in checked) {
+        this.#reject(chunkId, postId, checked.kind, checked.reason, requeue);
+        continue;
+      }
+      const { row: quantized, factor } = quantizeVector(checked.vector, memory.stride);
+      catalog.add(memory.appendRow(quantized, factor), chunkId, postId);
+      this.stats.loaded++;
+    }
+    await this.#requeue(requeue);
+  }
+
+  #retireChunksOf(postId: string): void {
+    const { catalog } = this.#deps;
+    const chunkIds = catalog.slotsOf(postId).map((slot) => catalog.chunkAt(slot)?.chunkId);
+    for (const chunkId of chunkIds) {
+      if (chunkId !== undefined) this.forget(chunkId);
+    }
+  }
+
+  #reject(chunkId: string, postId: string, kind: string, reason: string, requeue: Set<string>): void {
+    this.#rejected.add(chunkId);
+    if (kind === "version") {
+      this.stats.skippedVersion++;
+      return;
+    }
+    if (kind === "dimension") this.stats.skippedDimension++;
+    else this.stats.corrupt++;
+    this.#deps.log?.warn({ chunkId, postId, reason }, "chunk vector rejected; its post is queued for embedding again");
+    requeue.add(postId);
+  }
+
+  async #requeue(postIds: Set<string>): Promise<void> {
+    for (const postId of postIds) {
+      try {
+        await enqueueJob(this.#deps.queueDb, { jobType: EMBED_POST_JOB, postId, dedupeKey: `${EMBED_POST_JOB}_${postId}` });
+      } catch (error) {
+        this.#deps.log?.error({ err: error, postId }, "queueing a post with a bad vector failed");
+      }
+    }
+  }
+}
+
+const SELECT_VECTORS =
+  "SELECT id, post_id, embedding_dim, embedding_version, embedding_checksum, embedding_f32," +
+  " CASE WHEN embedding_f32 IS NULL THEN embedding_json END AS embedding_json FROM {table}";

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+
+import { scoreInt8Rows, topKRows } from "../../src/kernels/reference/int8-scan.js";
+import { KernelPool } from "../../src/pool/pool.js";
+import { quantizeVector } from "../../src/search/quantize.js";
+import { VectorCatalog } from "../../src/search/vector-catalog.js";
+import { SEGMENT_ROWS, VectorMemory } from "../../src/search/vector-memory.js";
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function randomVector(dim: number, random: () => number): Float32Array {
+  return Float32Array.from({ length: dim }, () => random() * 2 - 1);
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  a.forEach((value, i) => {
+    dot += value * (b[i] as number);
+    normA += value * value;
+    normB += (b[i] as number) ** 2;
+  });
+  return dot / Math.sqrt(normA * normB);
+}
+
+describe("quantizeVector", () => {
+  it("approximates the cosine of float vectors", () => {
+    const random = seededRandom(1);
+    for (let trial = 0; trial < 50; trial++) {
+      const a = randomVector(384, random);
+      const b = randomVector(384, random);
+      const qa = quantizeVector(a, 384);
+      const qb = quantizeVector(b, 384);
+      const approx = scoreInt8Rows(qa.row, qa.factor, 384, qb.row, Float32Array.of(qb.factor))[0] as number;
+      expect(Math.abs(approx - cosine(a, b))).toBeLessThan(0.01);
+    }
+  });
+
+  it("gives a zero vector factor 0", () => {
+    const { row, factor } = quantizeVector(new Float32Array(8), 16);
+    expect(factor).toBe(0);
+    expect(Array.from(row)).toEqual(new Array(16).fill(0));
+  });
+
+  it("pads the row to the stride with zeros", () => {
+    const { row } = quantizeVector(Float32Array.of(1, -1, 0.5), 16);
+    expect(Array.from(row.slice(0, 4))).toEqual([127, -127, 64, 0]);
+    expect(row.length).toBe(16);
+  });
+});
+
+describe("VectorMemory", () => {
+  it("keeps rows readable across segments and memory growth", () => {
+    const memory = new VectorMemory(384);
+    const rows = SEGMENT_ROWS + 10;
+    for (let slot = 0; slot < rows; slot++) {
+      const row = new Int8Array(memory.stride).fill(slot % 127);
+      expect(memory.appendRow(row, slot + 1)).toBe(slot);
+    }
+    expect(memory.segments).toHaveLength(2);
+    expect(memory.slotCount).toBe(rows);
+    const last = rows - 1;
+    expect(new Int8Array(memory.memory.buffer, memory.rowAddress(last), 4)[0]).toBe(last % 127);
+    expect(new Float32Array(memory.memory.buffer, memory.factorAddress(last), 1)[0]).toBe(rows);
+    memory.clearRow(last);
+    expect(new Float32Array(memory.memory.buffer, memory.factorAddress(last), 1)[0]).toBe(0);
+  });
+
+  it("reuses released scratch blocks of the same size", () => {
+    const memory = new VectorMemory(16);
+    const block = memory.acquireBlock(1000);
+    memory.releaseBlock(block);
+    expect(memory.acquireBlock(2000).address).toBe(block.address);
+    expect(memory.acquireBlock(2000).address).not.toBe(block.address);
+  });
+});
+
+describe("int8 scan on the pool", () => {
+  it("matches the reference top k and row scores", async () => {
+    const dim = 100;
+    const memory = new VectorMemory(dim);
+    const random = seededRandom(7);
+    const count = SEGMENT_ROWS * 2 + 500;
+    const allRows = new Int8Array(count * memory.stride);
+    const factors = new Float32Array(count);
+    for (let slot = 0; slot < count; slot++) {
+      const { row, factor } = quantizeVector(randomVector(dim, random), memory.stride);
+      const stored = slot % 97 === 0 ? 0 : factor;
+      memory.appendRow(row, stored);
+      allRows.set(row, slot * memory.stride);
+      factors[slot] = stored;
+    }
+    const query = quantizeVector(randomVector(dim, random), memory.stride);
+    const expected = scoreInt8Rows(query.row, query.factor, memory.stride, allRows, factors);
+
+    const pool = new KernelPool({ threads: 2, vectorMemory: memory.memory });
+    try {
+      const block = memory.acquireBlock(memory.stride + 50 * 8 + 3 * 12);
+      const listSlots = [0, 5, count - 1];
+      const output = await pool.scanVectors({
+        query: query.row,
+        queryFactor: query.factor,
+        stride: memory.stride,
+        segments: memory.segments.map((segment) => ({ ...segment })),
+        k: 50,
+        scratch: block.address,
+        rowList: {
+          rows: Uint32Array.from(listSlots, (slot) => memory.rowAddress(slot)),
+          factors: Uint32Array.from(listSlots, (slot) => memory.factorAddress(slot)),
+        },
+      });
+      expect(Array.from(output.slots)).toEqual(topKRows(expected, factors, 50));
+      expect(Array.from(output.scores)).toEqual(topKRows(expected, factors, 50).map((slot) => expected[slot]));
+      expect(Array.from(output.listScores)).toEqual(listSlots.map((slot) => expected[slot]));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("VectorCatalog", () => {
+  it("maps slots, chunks and posts both ways", () => {
+    const catalog = new VectorCatalog();
+    catalog.add(0, "10", "1");
+    catalog.add(1, "11", "1");
+    catalog.add(2, "9007199254740993", "2");
+    expect(catalog.slotsOf("1")).toEqual([0, 1]);
+    expect(catalog.chunkAt(2)).toEqual({ chunkId: "9007199254740993", postId: "2" });
+    expect(catalog.remove("10")).toBe(0);
+    expect(catalog.slotsOf("1")).toEqual([1]);
+    expect(catalog.chunkAt(0)).toBeUndefined();
+    expect(catalog.remove("10")).toBeUndefined();
+    expect(catalog.size).toBe(2);
+  });
+});
