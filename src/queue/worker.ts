@@ -185,7 +185,9 @@ export class Worker {
       if (!isTransientError(error)) {
         throw error;
       }
-      this.log.error({ err: error, pollMs: this.options.pollMs }, "claiming jobs failed; retrying after pollMs");
+      // Deadlocks between claimers are expected under contention on the
+      // claim-token strategy; the loop claims again after pollMs.
+      this.log.warn({ err: error, pollMs: this.options.pollMs }, "claiming jobs failed on a transient database error; retrying after pollMs");
       return null;
     }
   }
