@@ -16,6 +16,14 @@ export async function writePostIndex(
   embedded: EmbedPostOutput,
   embedder: EmbedderInfo,
 ): Promise<void> {
+  for (const chunk of embedded.chunks) {
+    if (chunk.vector.length !== embedder.dim || !chunk.vector.every(Number.isFinite)) {
+      throw new Error(
+        `Embedder ${embedder.version} returned an invalid vector for post ${postId}: ` +
+          `${chunk.vector.length} values (expected ${embedder.dim}), all must be finite.`,
+      );
+    }
+  }
   await removePostIndex(tx, postId);
   await insertChunks(tx, postId, embedded, embedder);
   await insertTokens(tx, postId, embedded);

@@ -181,6 +181,19 @@ describe.each(targets)("import, index and search on $dialect", (target) => {
     expect((await readQueueStatus(db)).counts.queued).toBe(1);
   });
 
+  it.skipIf(target.skipReason)("indexes spellings that fold to one token", async () => {
+    const post = { source: "greeting", title: "Morgengruß", url: "", content: "Ein Morgengruss und ein Morgengruß, Straße und Strasse." };
+    await importPost(engine.db, post);
+    const summary = await drainQueue(engine);
+    expect(summary.failed).toBe(0);
+    expect(summary.completed).toBeGreaterThanOrEqual(1);
+    for (const query of ["morgengruss", "MORGENGRUSS", "Morgengruß", "strasse"]) {
+      const { results } = await engine.searcher.search({ query, k: 1 });
+      expect(results[0]?.title, query).toBe("Morgengruß");
+      expect(results[0]?.explain.lexicalRank, query).toBe(1);
+    }
+  });
+
   it.skipIf(target.skipReason)("rejects an empty query", async () => {
     await expect(engine.searcher.search({ query: "   " })).rejects.toThrow(/Empty query/);
     await expect(engine.searcher.search({ query: "x", k: 0 })).rejects.toThrow(/Invalid k 0/);
