@@ -91,7 +91,7 @@ async function timeClaims(entry: ClaimLatencyCase, count: number): Promise<numbe
     const started = performance.now();
     const jobs = await claimOne(entry);
     times.push(performance.now() - started);
-    if (jobs.length !== 1) throw new Error(`Claim latency bench: the claim returned ${jobs.length} jobs instead of 1; the queue ran dry.`);
+    if (jobs.length !== 1) throw new Error(`Claim latency bench: the claim returned ${jobs.length} jobs instead of 1; the queue ran dry, so raise latencyQueuedJobs.`);
   }
   return times;
 }
@@ -102,7 +102,7 @@ async function timeRoundTrips(entry: ClaimLatencyCase, count: number): Promise<n
   for (let index = 0; index < count; index += 1) {
     const started = performance.now();
     const [job] = await claimOne(entry);
-    if (!job) throw new Error("Claim latency bench: the claim returned no job; the queue ran dry.");
+    if (!job) throw new Error("Claim latency bench: the claim returned no job; the queue ran dry, so raise latencyQueuedJobs.");
     const completed = await entry.db.transaction((tx) => completeJob(tx, job));
     times.push(performance.now() - started);
     if (!completed) throw new Error(`Claim latency bench: completing job ${job.id} found its claim lost.`);

@@ -200,7 +200,7 @@ async function countScalar(admin: Connection, sql: string, params: (string | num
   return Number(rows[0]?.["n"] ?? 0);
 }
 
-/** Reads the session isolation level: MySQL 8 names it transaction_isolation, MariaDB 10.x tx_isolation. */
+/** Reads the session isolation level: MySQL 8 names it transaction_isolation, MariaDB 10.11 only tx_isolation. */
 async function readIsolation(query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string> {
   try {
     const rows = await query("SELECT @@SESSION.transaction_isolation AS level");

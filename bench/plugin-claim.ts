@@ -136,7 +136,7 @@ export async function runPluginWorker(
   }
 }
 
-/** Outcome of a claim: whether a queued job was found, and its id when the claim form knows it. */
+/** Outcome of a claim: whether a queued job was found, and its id when the claim form returns one. */
 interface Claim {
   found: boolean;
   jobId?: string;
