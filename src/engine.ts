@@ -23,8 +23,8 @@ export interface EngineOptions {
   createSchema?: boolean;
   /**
    * A read-only copy (a replica) that search reads posts, tokens and vectors
-   * from; writes, such as queueing a post whose vector failed its checks,
-   * still go to `dbUrl`. Default: `dbUrl` serves both.
+   * from. Writes, such as queueing a post whose vector failed its checks,
+   * still go to `dbUrl`, which serves both when this is not set.
    */
   readDbUrl?: string;
 }

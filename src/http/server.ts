@@ -69,7 +69,7 @@ async function handleSearch(engine: Engine, url: URL, response: ServerResponse):
   sendJson(response, 200, { query, results, stats });
 }
 
-/** Reports ready only when the database answers and holds the current schema. */
+/** Reports ready only when each database is reachable and has the current schema. */
 async function handleHealth(engine: Engine, response: ServerResponse): Promise<void> {
   let database = "ok";
   const databases = engine.readDb === engine.db ? [engine.db] : [engine.db, engine.readDb];

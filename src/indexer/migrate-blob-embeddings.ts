@@ -8,8 +8,8 @@
  * rows that leave the "not yet converted" set as they are converted can
  * never make the scan skip others, as OFFSET paging would. A run that
  * stops part-way converts the rest when started again. A BLOB whose length
- * is not a multiple of 4, or that holds a non-finite value, is left as it
- * is and counted as failed.
+ * is not a multiple of 4, or that contains a non-finite value, is left as
+ * it is and counted as failed.
  */
 import { createHash } from "node:crypto";
 

@@ -8,9 +8,9 @@
  *
  * The inverse document frequency is applied at search time, so stored
  * weights stay valid as the corpus grows.
- * NOTE: REFERENCE_LENGTH stands in for BM25's average post length, which
- * would change every stored weight whenever a post is added; it is a fixed
- * estimate of a typical post (a few hundred words).
+ * NOTE: REFERENCE_LENGTH replaces BM25's average post length, because the
+ * average would change every stored weight whenever a post is added. It is
+ * a fixed estimate of a typical post (a few hundred words).
  */
 export interface ScoredToken {
   token: string;

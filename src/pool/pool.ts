@@ -3,7 +3,7 @@
  *
  * Tasks live in tasks.ts. Piscina loads that module as JavaScript, so the pool
  * always points at the compiled file under dist/, also when this module runs
- * from the TypeScript sources (as under vitest); `npm run build` makes it.
+ * from the TypeScript sources (as under vitest). `npm run build` makes it.
  */
 import { existsSync } from "node:fs";
 import os from "node:os";

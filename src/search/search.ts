@@ -1,7 +1,7 @@
 /**
  * Hybrid search over posts. The lexical leg selects candidate posts from the
- * token table in SQL; the vector leg scans every chunk vector and also
- * scores the candidates' chunks, on the pool's threads; reciprocal rank
+ * token table in SQL. The vector leg scans every chunk vector and also
+ * scores the candidates' chunks, on the pool's threads. Reciprocal rank
  * fusion merges the two into one ranking of posts.
  */
 import type { Logger } from "pino";
@@ -127,7 +127,7 @@ function stopwatch(start: number): () => number {
   };
 }
 
-/** Each post's best chunk from the candidates' scores and the nearest chunks. */
+/** Picks each post's best chunk from the candidates' scores and the nearest chunks. */
 function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
   const best = new Map(leg.bestOfPosts);
   for (const chunk of leg.nearest) {

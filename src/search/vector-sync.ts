@@ -41,9 +41,9 @@ export interface VectorSyncStats {
 }
 
 export interface VectorSyncDeps {
-  /** Where vectors are read: the primary or a read replica. */
+  /** Database the vectors are read from: the primary or a read replica. */
   db: Db;
-  /** Where posts with bad vectors are queued again; the primary. */
+  /** Database that posts with bad vectors are queued on again: the primary. */
   queueDb: Db;
   dim: number;
   version: string;
@@ -140,7 +140,7 @@ export class VectorSync {
     }
   }
 
-  /** Loads rows; `refreshed` holds the posts whose older chunks this sync already retired. */
+  /** Loads rows; `refreshed` contains the posts whose older chunks this sync already retired. */
   async #loadRows(rows: Row[], refreshed: Set<string>): Promise<void> {
     const { dim, version, memory, catalog } = this.#deps;
     const requeue = new Set<string>();
