@@ -15,9 +15,9 @@ const targets = await loadQueueTargets();
 const claimOptions = { runner: "test:1", leaseMs: 60_000 };
 
 /** Enqueues `count` jobs that already failed `attempts` times and claims them. */
-async function claimJobsWithAttempts(db: Db, count: number, attempts: number): Promise<ClaimedJob[]> {
+async function claimJobsWithAttempts(db: Db, count: number, attempts: number, maxAttempts = 10): Promise<ClaimedJob[]> {
   for (let i = 0; i < count; i += 1) {
-    await enqueueJob(db, { jobType: "t", maxAttempts: 10 });
+    await enqueueJob(db, { jobType: "t", maxAttempts });
   }
   await db.execute(`UPDATE ${db.tables.jobs} SET attempts = ?`, [attempts]);
   return claimJobs(db, { ...claimOptions, limit: count });
@@ -76,14 +76,32 @@ describe.each(targets)("failJob on $label", (target) => {
 
   it.skipIf(skipReason)("attempt 3 waits 8-9 s", async () => {
     const db = await database.openMigrated();
-    const jobs = await claimJobsWithAttempts(db, 10, 2);
+    const jobs = await claimJobsWithAttempts(db, 100, 2);
     for (const job of jobs) {
       expect(await failJob(db, job, new Error("boom"))).toBe("retried");
     }
-    for (const delay of await readRetryDelays(db, jobs)) {
+    const delays = await readRetryDelays(db, jobs);
+    for (const delay of delays) {
       expect(delay).toBeGreaterThanOrEqual(8000);
       expect(delay).toBeLessThanOrEqual(9000);
     }
+    const runAfter = new Set<unknown>();
+    for (const job of jobs) runAfter.add((await readJob(db, job.id))["run_after"]);
+    expect(runAfter.size).toBeGreaterThan(1);
+  });
+
+  it.skipIf(skipReason)("attempt 20 keeps jitter under the cap", async () => {
+    const db = await database.openMigrated();
+    const jobs = await claimJobsWithAttempts(db, 100, 19, 30);
+    for (const job of jobs) {
+      expect(await failJob(db, job, new Error("boom"), { maxDelayMs: 60_000 })).toBe("retried");
+    }
+    const delays = await readRetryDelays(db, jobs);
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(60_000);
+      expect(delay).toBeLessThanOrEqual(61_000);
+    }
+    expect(new Set(delays).size).toBeGreaterThan(1);
   });
 
   it.skipIf(skipReason)("cap keeps the jitter", async () => {

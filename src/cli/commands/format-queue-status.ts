@@ -3,8 +3,8 @@ import type { QueueStatus } from "../../queue/read-queue-status.js";
 import { JOB_STATUSES } from "../../queue/types.js";
 
 export function formatQueueStatus(status: QueueStatus): string {
-  const lines = JOB_STATUSES.map((name) => `  ${name.padEnd(10)} ${status.counts[name]}`);
-  lines.push(`  ${"dead letter".padEnd(10)} ${status.deadLetterCount}`);
+  const lines = JOB_STATUSES.map((name) => `  ${name.padEnd(11)} ${status.counts[name]}`);
+  lines.push(`  ${"dead letter".padEnd(11)} ${status.deadLetterCount}`);
   const oldest = status.oldestQueuedSeconds === null ? "none queued" : `${formatSeconds(status.oldestQueuedSeconds)} ago`;
 
   const running = status.running.map((job) => {
@@ -21,6 +21,8 @@ export function formatQueueStatus(status: QueueStatus): string {
     "Jobs by status:",
     ...lines,
     `Oldest queued job: ${oldest}`,
+    `Overdue (ready for over a minute, not claimed): ${status.overdueCount}`,
+    `Completed in the last 5 min: ${status.completedLast5Minutes}, last 60 min: ${status.completedLast60Minutes}`,
     `Running jobs: ${status.running.length}`,
     ...running,
     "",
