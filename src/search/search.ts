@@ -13,6 +13,7 @@ import type { Db } from "../store/db.js";
 import { findCandidates, type LexicalCandidate } from "./find-candidates.js";
 import { fuseRanks, type FusedPost } from "./fuse.js";
 import { readResultPosts } from "./read-result-posts.js";
+import { rescoreChunks } from "./rescore-chunks.js";
 import { TokenStats } from "./token-stats.js";
 import { validateSearchRequest, type SearchRequest } from "./search-request.js";
 import type { ScoredChunk, VectorIndex, VectorLeg } from "./vector-index.js";
@@ -46,7 +47,7 @@ export interface SearchSteps {
   query: number;
   /** Token prefilter in SQL. */
   lexical: number;
-  /** Index sync and the int8 scan on the pool. */
+  /** Index sync, the int8 scan on the pool and the float32 rescoring of its best chunks. */
   vector: number;
   /** Rank fusion. */
   fusion: number;
@@ -66,7 +67,11 @@ export interface SearcherDeps {
   embedder: EmbedderInfo;
   vectors: VectorIndex;
   log?: Logger;
+  /** Best chunks of the int8 scan rescored with float32 vectors; 0 turns rescoring off. */
+  rescoreCount?: number;
 }
+
+export const DEFAULT_RESCORE_COUNT = 50;
 
 /** Nearest chunks the vector leg returns, at least; more when k is large. */
 const MIN_NEAREST_CHUNKS = 100;
@@ -74,10 +79,12 @@ const MIN_NEAREST_CHUNKS = 100;
 export class Searcher {
   readonly #deps: SearcherDeps;
   readonly #tokenStats: TokenStats;
+  readonly #rescoreCount: number;
 
   constructor(deps: SearcherDeps) {
     this.#deps = deps;
     this.#tokenStats = new TokenStats(deps.db);
+    this.#rescoreCount = deps.rescoreCount ?? DEFAULT_RESCORE_COUNT;
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
@@ -93,12 +100,14 @@ export class Searcher {
     const lexicalMs = lap();
     const nearestCount = Math.max(MIN_NEAREST_CHUNKS, k * 10);
     const leg = await vectors.search(pool, queryVector, nearestCount, candidates.map((candidate) => candidate.postId));
+    const forget = (chunkId: string) => vectors.sync.forget(chunkId);
+    leg.nearest = await rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget);
     const vectorMs = lap();
 
     const bestChunks = bestChunkPerPost(leg);
     const fused = fuseRanks(legScores(candidates, bestChunks)).slice(0, k);
     const fusionMs = lap();
-    const results = await readResultPosts(db, fused, bestChunks, tokens, (chunkId) => vectors.sync.forget(chunkId));
+    const results = await readResultPosts(db, fused, bestChunks, tokens, forget);
     const readMs = lap();
 
     const syncStats = vectors.sync.stats;
@@ -127,12 +136,18 @@ function stopwatch(start: number): () => number {
   };
 }
 
-/** Picks each post's best chunk from the candidates' scores and the nearest chunks. */
+/**
+ * Picks each post's best chunk. The nearest chunks come first because the
+ * best of them carry exact float32 scores; the candidates' int8 scores fill
+ * in the posts the nearest chunks do not cover.
+ */
 function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
-  const best = new Map(leg.bestOfPosts);
+  const best = new Map<string, ScoredChunk>();
   for (const chunk of leg.nearest) {
-    const current = best.get(chunk.postId);
-    if (!current || chunk.score > current.score) best.set(chunk.postId, chunk);
+    if (!best.has(chunk.postId)) best.set(chunk.postId, chunk);
+  }
+  for (const [postId, chunk] of leg.bestOfPosts) {
+    if (!best.has(postId)) best.set(postId, chunk);
   }
   return best;
 }

@@ -1,0 +1,57 @@
+/**
+ * Rescores the best chunks of the int8 scan with their float32 vectors, read
+ * from the chunks table and checked against their checksums again, so the
+ * top of the vector leg is ordered by exact cosine.
+ *
+ * The cosine runs on the main thread in WASM: for the few dozen vectors
+ * rescored it takes microseconds, less than a message to a pool thread.
+ */
+import { createHash } from "node:crypto";
+
+import { bytesToVector } from "../embedders/vector-codec.js";
+import type { Kernels } from "../kernels/index.js";
+import type { Db } from "../store/db.js";
+import { toId, toIdParam } from "../store/rows.js";
+import { placeholders } from "./find-candidates.js";
+import type { ScoredChunk } from "./vector-index.js";
+
+/**
+ * Returns `chunks` with the first `count` rescored and the list sorted
+ * again. A chunk whose row is gone or fails its checksum is dropped and
+ * passed to `onInvalid`.
+ */
+export async function rescoreChunks(
+  db: Db,
+  kernels: Kernels,
+  query: Float32Array,
+  chunks: readonly ScoredChunk[],
+  count: number,
+  onInvalid: (chunkId: string) => void,
+): Promise<ScoredChunk[]> {
+  const head = chunks.slice(0, count);
+  if (head.length === 0) return [...chunks];
+
+  const rows = await db.query(
+    `SELECT id, embedding_f32, embedding_checksum FROM ${db.tables.chunks} WHERE id IN (${placeholders(head.length)})`,
+    head.map((chunk) => toIdParam(chunk.chunkId)),
+  );
+  const vectors = new Map<string, Float32Array>();
+  for (const row of rows) {
+    const bytes = row.embedding_f32;
+    if (!(bytes instanceof Uint8Array)) continue;
+    const vector = bytesToVector(bytes);
+    const checksum = createHash("sha256").update(bytes).digest("hex");
+    if (vector && vector.length === query.length && checksum === row.embedding_checksum) vectors.set(toId(row.id), vector);
+  }
+
+  const kept = head.filter((chunk) => vectors.has(chunk.chunkId));
+  for (const chunk of head) {
+    if (!vectors.has(chunk.chunkId)) onInvalid(chunk.chunkId);
+  }
+  const matrix = new Float32Array(kept.length * query.length);
+  kept.forEach((chunk, index) => matrix.set(vectors.get(chunk.chunkId) as Float32Array, index * query.length));
+  const exact = kept.length > 0 ? kernels.cosineBatch(query, matrix) : new Float32Array(0);
+
+  const rescored = kept.map((chunk, index) => ({ ...chunk, score: exact[index] as number }));
+  return [...rescored, ...chunks.slice(count)].sort((a, b) => b.score - a.score);
+}
