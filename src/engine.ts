@@ -4,7 +4,7 @@
  */
 import type { Logger } from "pino";
 
-import { hashEmbedderInfo, type EmbedderInfo } from "./embedders/embedder.js";
+import { hashEmbedderInfo, type EmbedderInfo, type StopWordSetting } from "./embedders/embedder.js";
 import { loadKernels, type Kernels } from "./kernels/index.js";
 import { KernelPool } from "./pool/pool.js";
 import { Searcher } from "./search/search.js";
@@ -27,6 +27,8 @@ export interface EngineOptions {
    * still go to `dbUrl`, which serves both when this is not set.
    */
   readDbUrl?: string;
+  /** Stop-word list for posts and queries; default "en". */
+  stopWords?: StopWordSetting;
 }
 
 export interface Engine {
@@ -63,7 +65,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     throw error;
   }
   const kernels = await loadKernels();
-  const embedder = hashEmbedderInfo();
+  const embedder = hashEmbedderInfo(undefined, options.stopWords);
   const vectors = new VectorIndex({ db: readDb, queueDb: db, dim: embedder.dim, version: embedder.version, log: options.log });
   const pool = new KernelPool({ threads: options.threads, vectorMemory: vectors.memory.memory });
   const searcher = new Searcher({ db: readDb, pool, kernels, embedder, vectors, log: options.log });

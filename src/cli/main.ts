@@ -41,7 +41,7 @@ Run \`wpllmseo <command> --help\` for a command's options.`;
 }
 
 /** Global options that take a value, so that their value is not taken for the command name. */
-const VALUE_OPTIONS = new Set(["--db", "--prefix"]);
+const VALUE_OPTIONS = new Set(["--db", "--prefix", "--stop-words"]);
 
 /**
  * Moves the command name to the front, so global options may come before it

@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+import { STOP_WORD_SETTINGS, type StopWordSetting } from "../embedders/embedder.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_DB_URL = "sqlite:./wpllmseo.db";
@@ -12,6 +13,7 @@ export const DEFAULT_PREFIX = "wp_";
 export const GLOBAL_OPTIONS = {
   db: { type: "string" },
   prefix: { type: "string" },
+  "stop-words": { type: "string" },
   json: { type: "boolean", default: false },
   verbose: { type: "boolean", short: "v", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -21,6 +23,9 @@ export const GLOBAL_HELP = `Options for every command:
   --db URL        database: sqlite:<path> or mysql://user:pass@host:port/db
                   (default: $WPLLMSEO_DB, else ${DEFAULT_DB_URL})
   --prefix NAME   table prefix, letters, digits and _ (default: $WPLLMSEO_PREFIX, else ${DEFAULT_PREFIX})
+  --stop-words L  stop words dropped from posts and queries: en, de or none
+                  (default: $WPLLMSEO_STOP_WORDS, else en); indexing and search
+                  must use the same list
   --json          print data as JSON
   -v, --verbose   log debug lines
   -h, --help      show the command's help`;
@@ -28,6 +33,7 @@ export const GLOBAL_HELP = `Options for every command:
 export interface GlobalOptions {
   dbUrl: string;
   prefix: string;
+  stopWords: StopWordSetting;
   json: boolean;
   verbose: boolean;
 }
@@ -51,7 +57,17 @@ export function parseCommandArgs(args: readonly string[], extra: Options): Parse
 export function readGlobalOptions(values: Record<string, unknown>): GlobalOptions {
   const dbUrl = (values.db as string | undefined) ?? (process.env.WPLLMSEO_DB || DEFAULT_DB_URL);
   const prefix = (values.prefix as string | undefined) ?? (process.env.WPLLMSEO_PREFIX || DEFAULT_PREFIX);
-  return { dbUrl, prefix, json: values.json === true, verbose: values.verbose === true };
+  const stopWords = (values["stop-words"] as string | undefined) ?? (process.env.WPLLMSEO_STOP_WORDS || "en");
+  if (!(STOP_WORD_SETTINGS as readonly string[]).includes(stopWords)) {
+    throw new UsageError(`Invalid --stop-words "${stopWords}": use ${STOP_WORD_SETTINGS.join(", ")}.`);
+  }
+  return {
+    dbUrl,
+    prefix,
+    stopWords: stopWords as StopWordSetting,
+    json: values.json === true,
+    verbose: values.verbose === true,
+  };
 }
 
 /** Reads a whole-number option; `undefined` keeps the default. */

@@ -37,6 +37,7 @@ export function createIndexPostHandler(deps: IndexPostDeps): JobHandler {
       title: post.title,
       content: post.content,
       dim: deps.embedder.dim,
+      stopWords: deps.embedder.stopWords,
     });
 
     return async (tx) => {

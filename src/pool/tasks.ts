@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 
 import { Piscina, workerData } from "piscina";
 
+import type { StopWordSetting } from "../embedders/embedder.js";
 import { DEFAULT_CHUNK_OPTIONS, chunkText } from "../indexer/chunk-text.js";
 import { scoreTokens, type ScoredToken } from "../indexer/score-tokens.js";
 import { toPlainText } from "../indexer/plain-text.js";
@@ -21,6 +22,7 @@ export interface EmbedPostInput {
   title: string;
   content: string;
   dim: number;
+  stopWords: StopWordSetting;
 }
 
 export interface EmbeddedChunk {
@@ -38,12 +40,13 @@ export interface EmbedPostOutput {
 /** Chunks, tokenizes and embeds one post; the title is embedded with every chunk. */
 export function embedPost(input: EmbedPostInput): EmbedPostOutput {
   const body = toPlainText(input.content);
-  const titleTokens = kernels.tokenize(escapeMarkup(input.title));
+  const options = { stopWords: input.stopWords };
+  const titleTokens = kernels.tokenize(escapeMarkup(input.title), options);
   const bodyTokens: string[] = [];
   const chunks: EmbeddedChunk[] = [];
 
   for (const text of chunkText(body, DEFAULT_CHUNK_OPTIONS)) {
-    const chunkTokens = kernels.tokenize(escapeMarkup(text));
+    const chunkTokens = kernels.tokenize(escapeMarkup(text), options);
     bodyTokens.push(...chunkTokens);
     const vector = kernels.hashEmbed([...titleTokens, ...chunkTokens], input.dim);
     chunks.push({ text, tokenCount: chunkTokens.length, vector, checksum: checksumOf(vector) });

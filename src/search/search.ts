@@ -93,7 +93,7 @@ export class Searcher {
     const { db, kernels, embedder, vectors, pool } = this.#deps;
 
     const lap = stopwatch(started);
-    const tokens = kernels.tokenize(query);
+    const tokens = kernels.tokenize(query, { stopWords: embedder.stopWords });
     const queryVector = kernels.hashEmbed(tokens, embedder.dim);
     const queryMs = lap();
     const candidates = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });

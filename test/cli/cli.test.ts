@@ -153,6 +153,21 @@ describe("wpllmseo CLI", () => {
     expect(JSON.parse(search.stdout)[0]?.title).toBe("Café & Crème <Guide>");
   });
 
+  it("uses the stop-word list given for posts and queries", async () => {
+    const german = `sqlite:${path.join(folder, "german.db")}`;
+    const file = path.join(folder, "german.jsonl");
+    await writeFile(file, JSON.stringify({ title: "The Rhine", content: "Der Rhein und die Mosel fließen zusammen." }));
+    expect((await runCli(["import", file, "--db", german, "--stop-words", "de"])).status).toBe(0);
+    expect((await runCli(["worker", "run", "--until-empty", "--db", german, "--stop-words", "de"])).status).toBe(0);
+    const kept = await runCli(["search", "the", "--json", "--db", german, "--stop-words", "de"]);
+    expect(JSON.parse(kept.stdout)[0]?.title).toBe("The Rhine");
+    const dropped = await runCli(["search", "und die", "--json", "--db", german, "--stop-words", "de"]);
+    expect(JSON.parse(dropped.stdout)).toEqual([]);
+    const bad = await runCli(["search", "x", "--db", german, "--stop-words", "fr"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid --stop-words "fr": use en, de, none/);
+  });
+
   it("prints help for every command", async () => {
     for (const command of ["upgrade", "db-version", "import", "worker", "dead-letter", "search", "serve"]) {
       const result = await runCli([command, "--help"]);
