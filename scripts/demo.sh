@@ -15,7 +15,7 @@ SOURCES="node_modules"
 
 # shellcheck disable=SC2086 # SOURCES is a list of paths without spaces.
 wpllmseo import $SOURCES
-wpllmseo worker run --limit=0 --until-empty
+wpllmseo worker run --limit=0 --until-empty --quiet
 wpllmseo worker status
 
 for query in "parse command line arguments" "sqlite database driver" "publish a package to the registry" "webassembly compiler"; do

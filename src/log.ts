@@ -11,6 +11,8 @@ export type { Logger } from "pino";
 export interface CreateLoggerOptions {
   /** Log debug records too; the default level is info. */
   verbose?: boolean;
+  /** Log only warnings and errors. */
+  quiet?: boolean;
   /** Force JSON (true) or the readable form (false); default by TTY. */
   json?: boolean;
   /** Output stream; default stderr. */
@@ -89,7 +91,7 @@ function serializeError(error: unknown): unknown {
 /** Creates the process's root logger. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const output = options.destination ?? process.stderr;
-  const level = options.verbose ? "debug" : "info";
+  const level = options.verbose ? "debug" : options.quiet ? "warn" : "info";
   const json = options.json ?? output.isTTY !== true;
   const destination = json ? output : createLineDestination(output);
   return pino({ level, base: { pid: process.pid }, serializers: { err: serializeError } }, destination);

@@ -11,7 +11,7 @@ import { openDb } from "../store/open-db.js";
 import type { GlobalOptions } from "./options.js";
 
 export function commandLogger(options: GlobalOptions): Logger {
-  return createLogger({ verbose: options.verbose });
+  return createLogger({ verbose: options.verbose, quiet: options.quiet });
 }
 
 /**

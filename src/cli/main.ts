@@ -8,6 +8,7 @@ import { deadLetterCommand } from "./commands/dead-letter.js";
 import { dbVersionCommand, upgradeCommand } from "./commands/schema.js";
 import { importCommand } from "./commands/import.js";
 import { migrateEmbeddingsCommand } from "./commands/migrate-embeddings.js";
+import { reindexCommand } from "./commands/reindex.js";
 import { searchCommand } from "./commands/search.js";
 import { serveCommand } from "./commands/serve.js";
 import { workerCommand } from "./commands/worker.js";
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   upgradeCommand,
   dbVersionCommand,
   importCommand,
+  reindexCommand,
   workerCommand,
   deadLetterCommand,
   searchCommand,

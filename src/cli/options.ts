@@ -16,6 +16,7 @@ export const GLOBAL_OPTIONS = {
   "stop-words": { type: "string" },
   json: { type: "boolean", default: false },
   verbose: { type: "boolean", short: "v", default: false },
+  quiet: { type: "boolean", short: "q", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -28,6 +29,7 @@ export const GLOBAL_HELP = `Options for every command:
                   must use the same list
   --json          print data as JSON
   -v, --verbose   log debug lines
+  -q, --quiet     log only warnings and errors
   -h, --help      show the command's help`;
 
 export interface GlobalOptions {
@@ -36,6 +38,7 @@ export interface GlobalOptions {
   stopWords: StopWordSetting;
   json: boolean;
   verbose: boolean;
+  quiet: boolean;
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -67,6 +70,7 @@ export function readGlobalOptions(values: Record<string, unknown>): GlobalOption
     stopWords: stopWords as StopWordSetting,
     json: values.json === true,
     verbose: values.verbose === true,
+    quiet: values.quiet === true,
   };
 }
 
@@ -80,7 +84,8 @@ export function readWholeNumber(
   if (value === undefined) return fallback;
   const number = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-    throw new UsageError(`Invalid --${name} ${JSON.stringify(value)}: use a whole number from ${range.min} to ${range.max}.`);
+    const option = name.length === 1 ? `-${name}` : `--${name}`;
+    throw new UsageError(`Invalid ${option} ${JSON.stringify(value)}: use a whole number from ${range.min} to ${range.max}.`);
   }
   return number;
 }

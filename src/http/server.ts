@@ -22,9 +22,13 @@ export async function startHttpServer(engine: Engine, options: HttpOptions): Pro
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(new Error(`Port ${options.port} on ${options.host} is already in use: stop the other server or pick another --port.`, { cause: error }));
+      } else reject(error);
+    });
     server.listen(options.port, options.host, () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
       resolve();
     });
   });

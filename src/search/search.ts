@@ -28,6 +28,8 @@ export interface SearchResult {
 }
 
 export interface SearchStats {
+  /** Tokens the query gave after stop words; 0 means nothing could match. */
+  queryTokens: number;
   /** Posts selected by the lexical leg. */
   candidates: number;
   /** Posts found only by the vector leg. */
@@ -113,6 +115,7 @@ export class Searcher {
     const syncStats = vectors.sync.stats;
     const lexical = new Set(candidates.map((candidate) => candidate.postId));
     const stats: SearchStats = {
+      queryTokens: tokens.length,
       candidates: candidates.length,
       vectorOnly: [...bestChunks.keys()].filter((postId) => !lexical.has(postId)).length,
       chunksIndexed: vectors.catalog.size,

@@ -3,6 +3,8 @@
  * search node: the number of indexed posts and each query token's document
  * frequency (its posting count). Both change slowly, so a search reads them
  * from the cache and only a token not seen for STATS_TTL_MS costs a query.
+ * A token found in no post is not cached, so a word that a new post brings
+ * matches from the next search on.
  *
  * A frequency is counted up to DF_COUNT_CAP postings: above that, the token
  * is common and its idf small, and counting every posting would make the
@@ -64,7 +66,7 @@ export class TokenStats {
       );
       const df = toInt(rows[0]?.df ?? 0);
       result.set(token, df);
-      this.#remember(token, { value: df, at: now });
+      if (df > 0) this.#remember(token, { value: df, at: now });
     }
     return result;
   }

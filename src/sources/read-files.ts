@@ -12,7 +12,11 @@ import { pathToFileURL } from "node:url";
 import type { SourceError, SourcePost } from "./source-post.js";
 import { titleOfDocument } from "./title-of-document.js";
 
-/** Files larger than this are reported and skipped; posts of this size are not prose. */
+/**
+ * Files and JSONL posts larger than this are reported and skipped. Posts of
+ * this size are not prose, and MySQL's default max_allowed_packet (16 MiB
+ * on MariaDB 10.11) must fit a post in one statement.
+ */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 const DOCUMENT_EXTENSIONS = new Set([".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".text"]);
@@ -122,8 +126,14 @@ function parseJsonLine(file: string, lineNumber: number, line: string): ReadEven
     return { error: { source: where, message: `invalid JSON at ${where}: ${describe(error)}` } };
   }
   const { title, content, url } = (record ?? {}) as Record<string, unknown>;
-  if (typeof content !== "string" || content.trim() === "") {
+  if (typeof content !== "string") {
     return { error: { source: where, message: `missing "content" string at ${where}: each line needs {"title", "content", "url"?}` } };
+  }
+  if (content.trim() === "") {
+    return { error: { source: where, message: `empty "content" at ${where}: a post needs text to index` } };
+  }
+  if (Buffer.byteLength(content) > MAX_FILE_BYTES) {
+    return { error: { source: where, message: `skipped ${where}: content of ${Buffer.byteLength(content)} bytes is over the ${MAX_FILE_BYTES}-byte limit` } };
   }
   if (title !== undefined && typeof title !== "string") {
     return { error: { source: where, message: `invalid "title" at ${where}: expected a string` } };

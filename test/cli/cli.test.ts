@@ -168,8 +168,25 @@ describe("wpllmseo CLI", () => {
     expect(bad.stderr).toMatch(/Invalid --stop-words "fr": use en, de, none/);
   });
 
+  it("reindex brings back posts whose jobs were cleared", async () => {
+    const fresh = `sqlite:${path.join(folder, "reindex.db")}`;
+    expect((await runCli(["import", path.join(folder, "ducks.md"), "--db", fresh])).status).toBe(0);
+    expect((await runCli(["worker", "clear", "--yes", "--db", fresh])).status).toBe(0);
+    const again = await runCli(["import", path.join(folder, "ducks.md"), "--db", fresh]);
+    expect(again.stdout).toMatch(/0 jobs enqueued/);
+    const reindex = await runCli(["reindex", "--json", "--db", fresh]);
+    expect(JSON.parse(reindex.stdout)).toEqual({ enqueued: 1, alreadyQueued: 0 });
+    expect((await runCli(["worker", "run", "--until-empty", "--db", fresh])).status).toBe(0);
+    const search = await runCli(["search", "mallard", "--json", "--db", fresh]);
+    expect(JSON.parse(search.stdout)[0]?.title).toBe("Ducks");
+    const none = await runCli(["reindex", "--json", "--db", fresh]);
+    expect(JSON.parse(none.stdout)).toEqual({ enqueued: 0, alreadyQueued: 0 });
+    const all = await runCli(["reindex", "--all", "--json", "--db", fresh]);
+    expect(JSON.parse(all.stdout)).toEqual({ enqueued: 1, alreadyQueued: 0 });
+  });
+
   it("prints help for every command", async () => {
-    for (const command of ["upgrade", "db-version", "import", "worker", "dead-letter", "search", "serve"]) {
+    for (const command of ["upgrade", "db-version", "import", "reindex", "worker", "dead-letter", "search", "serve", "migrate-embeddings"]) {
       const result = await runCli([command, "--help"]);
       expect(result.status, command).toBe(0);
       expect(result.stdout, command).toMatch(new RegExp(`Usage: wpllmseo ${command}`));

@@ -194,6 +194,17 @@ describe.each(targets)("import, index and search on $dialect", (target) => {
     }
   });
 
+  it.skipIf(target.skipReason)("matches a word searched before any post had it", async () => {
+    const before = await engine.searcher.search({ query: "quokkafish", k: 1 });
+    expect(before.stats.candidates).toBe(0);
+    await importPost(engine.db, { source: "quokka", title: "Reef life", url: "", content: "A quokkafish swims by." });
+    expect((await drainQueue(engine)).failed).toBe(0);
+    const after = await engine.searcher.search({ query: "quokkafish", k: 1 });
+    expect(after.stats.candidates).toBe(1);
+    expect(after.results[0]?.title).toBe("Reef life");
+    expect(after.results[0]?.explain.lexicalRank).toBe(1);
+  });
+
   it.skipIf(target.skipReason)("rejects an empty query", async () => {
     await expect(engine.searcher.search({ query: "   " })).rejects.toThrow(/Empty query/);
     await expect(engine.searcher.search({ query: "x", k: 0 })).rejects.toThrow(/Invalid k 0/);

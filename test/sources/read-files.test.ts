@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { readPaths, type ReadEvent } from "../../src/sources/read-files.js";
+import { MAX_FILE_BYTES, readPaths, type ReadEvent } from "../../src/sources/read-files.js";
 
 let folder: string;
 
@@ -97,6 +97,17 @@ describe("readPaths", () => {
   it("rejects a JSONL url that is not http or https", async () => {
     const [event] = await collect([path.join(folder, "script-url.jsonl")]);
     expect(event && "error" in event && event.error.message).toMatch(/invalid "url" at .*script-url\.jsonl:1/);
+  });
+
+  it("skips JSONL posts that are empty or too large", async () => {
+    const file = path.join(folder, "sizes.jsonl");
+    const huge = "word ".repeat(MAX_FILE_BYTES / 5 + 10);
+    await writeFile(file, [JSON.stringify({ content: "" }), JSON.stringify({ content: huge }), JSON.stringify({ content: "fits" })].join("\n"));
+    const events = await collect([file]);
+    expect(events).toHaveLength(3);
+    expect(events[0] && "error" in events[0] && events[0].error.message).toMatch(/empty "content" at .*sizes\.jsonl:1/);
+    expect(events[1] && "error" in events[1] && events[1].error.message).toMatch(/sizes\.jsonl:2: content of \d+ bytes is over the/);
+    expect(events[2] && "post" in events[2] && events[2].post.content).toBe("fits");
   });
 
   it("rejects a path that is not a file or folder", async () => {

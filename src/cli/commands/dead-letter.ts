@@ -63,8 +63,11 @@ async function listCommand({ values }: ParsedArgs, rest: string[]): Promise<numb
 
 async function retryCommand({ values }: ParsedArgs, ids: string[]): Promise<number> {
   const all = values.all === true;
-  if (all === (ids.length > 0)) {
-    throw new UsageError("dead-letter retry needs dead-letter ids or --all, not both: e.g. `wpllmseo dead-letter retry 12 15`.");
+  if (all && ids.length > 0) {
+    throw new UsageError("dead-letter retry takes dead-letter ids or --all, not both.");
+  }
+  if (!all && ids.length === 0) {
+    throw new UsageError("Missing dead-letter ids: name them (e.g. `wpllmseo dead-letter retry 12 15`) or pass --all.");
   }
   const badId = ids.find((id) => !/^\d{1,20}$/.test(id));
   if (badId !== undefined) throw new UsageError(`Invalid dead-letter id "${badId}": use the id column of \`dead-letter list\`.`);
@@ -72,8 +75,9 @@ async function retryCommand({ values }: ParsedArgs, ids: string[]): Promise<numb
   return withDb(options, false, async (db, log) => {
     const result = await retryDeadLetters(db, all ? { all: true } : { ids });
     log.info(result, "retried dead letters");
-    printResult(options.json, result, `Enqueued ${result.retried} jobs again; ${result.skippedAsDuplicate} were already queued.`);
-    return 0;
+    const notFound = result.notFound > 0 ? ` ${result.notFound} of the given ids were not found in the dead letter.` : "";
+    printResult(options.json, result, `Enqueued ${result.retried} jobs again; ${result.skippedAsDuplicate} were already queued.${notFound}`);
+    return result.notFound > 0 ? 1 : 0;
   });
 }
 

@@ -62,7 +62,16 @@ export const importCommand: Command = {
             continue;
           }
           if (!("post" in event)) continue;
-          const result = await importPost(db, event.post);
+          let result;
+          try {
+            result = await importPost(db, event.post);
+          } catch (cause) {
+            counts.failed++;
+            progress.clear();
+            const reason = cause instanceof Error ? cause.message : String(cause);
+            log.error({ source: event.post.source, err: cause }, `storing ${event.post.source} failed: ${reason}`);
+            continue;
+          }
           counts[result.outcome]++;
           progress.tick(`${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged`);
         }

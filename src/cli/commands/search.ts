@@ -56,7 +56,8 @@ export const searchCommand: Command = {
 
 export function formatResults(query: string, response: SearchResponse, explain: boolean): string {
   const { results, stats } = response;
-  const shown = query.length > 80 ? `${query.slice(0, 79)}…` : query;
+  const characters = Array.from(query);
+  const shown = characters.length > 80 ? `${characters.slice(0, 79).join("")}…` : query;
   const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${shown}"` +
     ` (${stats.candidates} lexical candidates, ${stats.vectorOnly} more from vectors,` +
     ` ${stats.chunksIndexed} chunk vectors scanned, ${stats.milliseconds.toFixed(1)} ms)\n`;
@@ -73,5 +74,6 @@ export function formatResults(query: string, response: SearchResponse, explain: 
     }
     return lines.join("\n");
   });
-  return `${header}${blocks.length > 0 ? "\n" : ""}${blocks.join("\n\n")}\n`;
+  const hint = stats.queryTokens === 0 ? "Every word of the query is a stop word or too short to index.\n" : "";
+  return `${header}${hint}${blocks.length > 0 ? "\n" : ""}${blocks.join("\n\n")}\n`;
 }
