@@ -1,12 +1,19 @@
 /**
  * Command-line options of `npm run bench` (dist/bench/run.js).
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { redactUrl } from "../src/store/open-db.js";
 
 export const DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306/test";
 export const DEFAULT_OUT_FILE = "docs/BENCHMARKS.md";
+export const FULL_SIZES = [1000, 10_000, 100_000];
+export const QUICK_SIZES = [1000];
+/** Cranfield collection next to the repository, used when --cranfield is not given and the folder exists. */
+const DEFAULT_CRANFIELD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/data/cranfield");
 
 export interface BenchOptions {
   /** Fewer samples and queries, for a smoke run. */
@@ -17,6 +24,10 @@ export interface BenchOptions {
   mysqlUrl: string;
   /** Markdown report file. */
   outFile: string;
+  /** Synthetic corpus sizes, in posts, for the end-to-end search bench. */
+  sizes: number[];
+  /** Folder with cran.all.1400, cran.qry and cranqrel, or null to skip the relevance part. */
+  cranfieldDir: string | null;
 }
 
 export const USAGE = `Usage: node dist/bench/run.js [options]
@@ -27,6 +38,10 @@ Options:
   --mysql URL      MariaDB/MySQL server to use (default ${DEFAULT_MYSQL_URL});
                    the run creates and drops its own database there
   --out FILE       Markdown report to write (default ${DEFAULT_OUT_FILE})
+  --sizes N,N,...  synthetic corpus sizes in posts (default ${FULL_SIZES.join(",")};
+                   with --quick ${QUICK_SIZES.join(",")})
+  --cranfield DIR  folder with cran.all.1400, cran.qry and cranqrel (default: the
+                   shared/data/cranfield folder beside the repository, when it exists)
   --help           print this text`;
 
 /** Invalid command-line options; the message names the option. */
@@ -52,7 +67,17 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     jsonFile: values.json ?? null,
     mysqlUrl: values.mysql,
     outFile: values.out,
+    sizes: values.sizes === undefined ? (values.quick ? QUICK_SIZES : FULL_SIZES) : parseSizes(values.sizes),
+    cranfieldDir: values.cranfield ?? (existsSync(DEFAULT_CRANFIELD) ? DEFAULT_CRANFIELD : null),
   };
+}
+
+function parseSizes(text: string): number[] {
+  const sizes = text.split(",").map((part) => Number(part.trim()));
+  if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 10 || size > 1_000_000)) {
+    throw new BenchUsageError(`Invalid --sizes ${JSON.stringify(text)}: expected post counts from 10 to 1000000, such as 1000,10000.`);
+  }
+  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 function parseArgvStrictly(argv: readonly string[]) {
@@ -63,6 +88,8 @@ function parseArgvStrictly(argv: readonly string[]) {
       json: { type: "string" },
       mysql: { type: "string", default: DEFAULT_MYSQL_URL },
       out: { type: "string", default: DEFAULT_OUT_FILE },
+      sizes: { type: "string" },
+      cranfield: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,

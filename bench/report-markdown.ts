@@ -6,6 +6,7 @@
 import { formatMs, formatOps, formatRatio, formatThroughput } from "./format.js";
 import { renderQueueSection } from "./report-queue.js";
 import type { BenchReport, MachineInfo, SkippedPart, SuiteFigure } from "./results.js";
+import { renderPeerSection } from "./report-peers.js";
 import { renderSearchSection } from "./report-search.js";
 
 export function renderMarkdown(report: BenchReport): string {
@@ -19,7 +20,8 @@ export function renderMarkdown(report: BenchReport): string {
       "row's median, so 2× means twice as fast as the baseline. Throughput is input bytes per operation divided " +
       "by the median (GB and MB are 10^9 and 10^6 bytes).",
     ...report.suites.map(renderSuite),
-    renderSearchSection(report.search),
+    renderSearchSection(report.search, report.skipped),
+    renderPeerSection(report.peers, report.search),
     renderQueueSection(report.queue),
   ];
   if (report.skipped.length > 0) sections.push(renderSkipped(report.skipped));
@@ -35,20 +37,23 @@ function renderHeader(report: BenchReport): string {
     "# Benchmarks",
     "",
     "`npm run bench` writes this page: it builds the project, runs the kernel suites with",
-    "[benchmark.js](https://benchmarkjs.com/) 2.1.4, then indexes and searches 1,000 synthetic posts on",
-    "SQLite and on MariaDB/MySQL (200 posts with `--quick`), and last measures the job queue: claim latency,",
-    "no-op job throughput by worker process count, and a claim race against the PHP plugin's claim. The code",
-    "is in `bench/`, one file per suite.",
+    "[benchmark.js](https://benchmarkjs.com/) 2.1.4, then indexes and searches 1,000, 10,000 and 100,000 synthetic",
+    "posts on SQLite and on MariaDB/MySQL (1,000 only with `--quick`), compares the engine's top 10 with an",
+    "exhaustive search, runs peers side by side (the PHP plugin's approach, Orama, MiniSearch) for latency,",
+    "memory and Cranfield relevance, and last measures the job queue: claim latency, no-op job throughput by",
+    "worker process count, and a claim race against the PHP plugin's claim. The code is in `bench/`, one file",
+    "per suite.",
     "",
     "```sh",
     "npm run bench                          # full run, writes docs/BENCHMARKS.md",
     "npm run bench -- --quick               # fewer samples and queries, for a smoke run",
     "npm run bench -- --json bench.json     # every figure as JSON too",
     "npm run bench -- --mysql mysql://root@127.0.0.1:3306/test --out /tmp/bench.md",
+    "npm run bench -- --sizes 1000,10000 --cranfield /data/cranfield",
     "```",
     "",
     "`--mysql` names the server (default `mysql://root@127.0.0.1:3306/test`). The run creates its own",
-    "databases `wpllmseo_bench` and `wpllmseo_bench_queue_<pid>` there and drops them at the end. When the server",
+    "databases `wpllmseo_bench_search_<posts>_<pid>` and `wpllmseo_bench_queue_<pid>` there and drops them at the end. When the server",
     "is unreachable, the MariaDB parts are skipped and listed at the end of this page, and the rest still runs.",
     "",
     `This record: \`${report.command}\`${report.quick ? " (a quick run: fewer samples, wider error margins)" : ""}.`,

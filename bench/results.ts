@@ -64,9 +64,54 @@ export interface SearchFigure {
   /** Mean candidates and scored chunks per query. */
   meanCandidates: number;
   meanChunksScored: number;
+  /** RSS across the timed queries. */
   rssBeforeMiB: number;
   rssAfterMiB: number;
+  /** Wall time of the first search after start, which loads and verifies every chunk vector. */
+  firstSearchMs: number;
+  /** RSS after a garbage collection, before and after the first search loads the vector index. */
+  rssBeforeLoadMiB: number;
+  rssAfterLoadMiB: number;
   phases: PhaseFigure[];
+  /** Top-10 overlap with the exhaustive search, or null when it was not measured. */
+  accuracy: AccuracyFigure | null;
+}
+
+export interface AccuracyFigure {
+  queries: number;
+  /** Mean over queries of |engine top 10 ∩ exhaustive top 10| / 10. */
+  meanOverlap: number;
+  minOverlap: number;
+}
+
+/** One search implementation on the peer workload. */
+export interface PeerFigure {
+  name: string;
+  /** Ranking method, such as "BM25 full text". */
+  method: string;
+  buildSeconds: number;
+  latency: LatencyFigure;
+  /** Growth across the index build, after a garbage collection on both sides. */
+  rssGrowthMiB: number;
+  heapGrowthMiB: number;
+}
+
+/** Ranking quality of one implementation on the Cranfield collection. */
+export interface RelevanceFigure {
+  name: string;
+  buildSeconds: number;
+  queries: number;
+  ndcgAt10: number;
+  recallAt100: number;
+}
+
+export interface PeerReport {
+  posts: number;
+  queries: number;
+  latency: PeerFigure[];
+  relevance: RelevanceFigure[];
+  /** Why the Cranfield part did not run, or null when it ran. */
+  relevanceSkipped: string | null;
 }
 
 export interface SkippedPart {
@@ -92,6 +137,7 @@ export interface BenchReport {
   machine: MachineInfo;
   suites: SuiteFigure[];
   search: SearchFigure[];
+  peers: PeerReport;
   queue: QueueFigures;
   skipped: SkippedPart[];
   /** Wall time of the whole run, in seconds. */

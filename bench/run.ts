@@ -10,7 +10,8 @@ import { describeMachine, readLoadAverage } from "./machine.js";
 import type { SampleSettings } from "./micro-suite.js";
 import { BenchUsageError, parseBenchOptions, USAGE, type BenchOptions } from "./options.js";
 import { renderMarkdown } from "./report-markdown.js";
-import type { BenchReport, SuiteFigure } from "./results.js";
+import { runCranfieldSuite } from "./cranfield-suite.js";
+import type { BenchReport, PeerReport, SuiteFigure } from "./results.js";
 import { runCosineSuites } from "./cosine-suite.js";
 import { runHashEmbedSuite } from "./hash-embed-suite.js";
 import { runQueueSuites, type QueueSettings } from "./queue-suite.js";
@@ -20,8 +21,8 @@ import { runTokenizerSuite } from "./tokenizer-suite.js";
 
 const FULL_SAMPLES: SampleSettings = { maxTime: 3, minSamples: 10 };
 const QUICK_SAMPLES: SampleSettings = { maxTime: 0.25, minSamples: 5 };
-const FULL_SEARCH: SearchSettings = { posts: 1000, warmupQueries: 20, queries: 200 };
-const QUICK_SEARCH: SearchSettings = { posts: 200, warmupQueries: 5, queries: 50 };
+const FULL_SEARCH = { warmupQueries: 20, queries: 200, accuracyQueries: 100 };
+const QUICK_SEARCH = { warmupQueries: 5, queries: 50, accuracyQueries: 50 };
 const FULL_QUEUE: QueueSettings = {
   latencyQueuedJobs: 10_000,
   latency: { warmupClaims: 50, blocks: 10, claimsPerBlock: 100 },
@@ -53,12 +54,23 @@ async function runKernelSuites(samples: SampleSettings): Promise<SuiteFigure[]> 
   ];
 }
 
+async function runRelevance(dir: string | null): Promise<Pick<PeerReport, "relevance" | "relevanceSkipped">> {
+  if (dir === null) {
+    const reason = "no Cranfield collection: pass --cranfield DIR (a folder with cran.all.1400, cran.qry and cranqrel)";
+    progress(`cranfield: skipped, ${reason}`);
+    return { relevance: [], relevanceSkipped: reason };
+  }
+  return { relevance: await runCranfieldSuite(dir, progress), relevanceSkipped: null };
+}
+
 async function runBench(options: BenchOptions, command: string): Promise<BenchReport> {
   const started = performance.now();
   const machine = describeMachine();
   progress(`wpllmseo bench${options.quick ? " (quick)" : ""}: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
   const suites = await runKernelSuites(options.quick ? QUICK_SAMPLES : FULL_SAMPLES);
-  const search = await runSearchSuites(options.quick ? QUICK_SEARCH : FULL_SEARCH, options.mysqlUrl, progress);
+  const searchSettings: SearchSettings = { ...(options.quick ? QUICK_SEARCH : FULL_SEARCH), sizes: options.sizes };
+  const search = await runSearchSuites(searchSettings, options.mysqlUrl, progress);
+  const relevance = await runRelevance(options.cranfieldDir);
   const queue = await runQueueSuites(options.quick ? QUICK_QUEUE : FULL_QUEUE, options.mysqlUrl, progress);
   return {
     command,
@@ -66,6 +78,7 @@ async function runBench(options: BenchOptions, command: string): Promise<BenchRe
     machine: { ...machine, loadAverageEnd: readLoadAverage() },
     suites,
     search: search.figures,
+    peers: { posts: search.peerPosts, queries: searchSettings.queries, latency: search.peers, ...relevance },
     queue: queue.figures,
     skipped: [...search.skipped, ...queue.skipped],
     totalSeconds: (performance.now() - started) / 1000,

@@ -1,7 +1,9 @@
 /**
- * End-to-end search on one database: import the corpus through the engine's
- * import path, drain the queue with the engine's worker, then time queries
- * one at a time through engine.searcher.search after a warm-up.
+ * End-to-end search on one database. The bench imports the corpus through
+ * the engine's import path and drains the queue with the engine's worker.
+ * Then it times the first search (the vector index load) and the queries,
+ * one at a time through engine.searcher.search after a warm-up, and
+ * compares the engine's top 10 with an exhaustive search.
  */
 import { pino } from "pino";
 
@@ -14,12 +16,13 @@ import { redactUrl } from "../src/store/open-db.js";
 import { toInt } from "../src/store/rows.js";
 import type { BenchDatabase } from "./bench-databases.js";
 import type { SearchFigure } from "./results.js";
+import { measureAccuracy } from "./search-accuracy.js";
+import { MIB, readMemory } from "./memory.js";
 import { measurePhases } from "./search-phases.js";
 import { mean, summarizeLatency } from "./stats.js";
 
 export const RESULTS_PER_QUERY = 10;
 const WORKER_CONCURRENCY = 2;
-const MIB = 2 ** 20;
 
 export interface SearchWorkload {
   posts: readonly SourcePost[];
@@ -27,15 +30,25 @@ export interface SearchWorkload {
   queries: readonly string[];
 }
 
+export interface SearchBenchOptions {
+  /** Queries of `workload.queries` also run through the exhaustive search, 0 for none. */
+  accuracyQueries: number;
+  /** Runs after the measurements, while the engine and its database are still open. */
+  afterMeasure?: (engine: Engine) => Promise<void>;
+}
+
 export async function runSearchBench(
   database: BenchDatabase,
   workload: SearchWorkload,
+  options: SearchBenchOptions,
   progress: (line: string) => void,
 ): Promise<SearchFigure> {
   const log = pino({ level: "silent" });
   const engine = await openEngine({ dbUrl: database.url, prefix: "wp_", log, createSchema: true });
   try {
-    return await measureEngine(engine, database, workload, progress);
+    const figure = await measureEngine(engine, database, workload, options, progress);
+    await options.afterMeasure?.(engine);
+    return figure;
   } finally {
     await engine.close();
   }
@@ -45,21 +58,25 @@ async function measureEngine(
   engine: Engine,
   database: BenchDatabase,
   workload: SearchWorkload,
+  options: SearchBenchOptions,
   progress: (line: string) => void,
 ): Promise<SearchFigure> {
-  const label = `search (${database.dialect})`;
   const posts = workload.posts.length;
+  const label = `search (${database.dialect}, ${posts} posts)`;
   const importSeconds = await importCorpus(engine, workload.posts);
-  progress(`${label}: imported ${posts} posts in ${importSeconds.toFixed(2)} s`);
+  progress(`${label}: imported in ${importSeconds.toFixed(2)} s`);
   const indexSeconds = await drainQueue(engine, posts);
-  progress(`${label}: indexed ${posts} posts in ${indexSeconds.toFixed(2)} s (${(posts / indexSeconds).toFixed(0)} posts/s)`);
+  progress(`${label}: indexed in ${indexSeconds.toFixed(2)} s (${(posts / indexSeconds).toFixed(0)} posts/s)`);
 
+  const load = await timeFirstSearch(engine, workload.warmupQueries[0] ?? "search");
+  progress(`${label}: first search (vector index load) ${load.firstSearchMs.toFixed(0)} ms`);
   for (const query of workload.warmupQueries) await engine.searcher.search({ query, k: RESULTS_PER_QUERY });
   const timed = await timeQueries(engine, workload.queries);
   const latency = summarizeLatency(timed.latencies);
   progress(`${label}: ${workload.queries.length} queries, p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms`);
   const phases = await measurePhases(engine, workload.queries, RESULTS_PER_QUERY);
-  progress(`${label}: step breakdown done`);
+  const accuracy = await measureAccuracy(engine, workload.queries.slice(0, options.accuracyQueries), RESULTS_PER_QUERY);
+  if (accuracy) progress(`${label}: top-10 overlap with the exhaustive search ${accuracy.meanOverlap.toFixed(3)}`);
 
   return {
     dialect: database.dialect,
@@ -76,8 +93,20 @@ async function measureEngine(
     meanChunksScored: mean(timed.chunksScored),
     rssBeforeMiB: timed.rssBefore / MIB,
     rssAfterMiB: timed.rssAfter / MIB,
+    ...load,
     phases,
+    accuracy,
   };
+}
+
+/** Times the first search after start, which loads every chunk vector, with RSS read around it. */
+async function timeFirstSearch(engine: Engine, query: string) {
+  const before = readMemory();
+  const started = performance.now();
+  await engine.searcher.search({ query, k: RESULTS_PER_QUERY });
+  const firstSearchMs = performance.now() - started;
+  const after = readMemory();
+  return { firstSearchMs, rssBeforeLoadMiB: before.rssMiB, rssAfterLoadMiB: after.rssMiB };
 }
 
 async function importCorpus(engine: Engine, posts: readonly SourcePost[]): Promise<number> {
@@ -87,7 +116,7 @@ async function importCorpus(engine: Engine, posts: readonly SourcePost[]): Promi
 }
 
 /** Runs the worker until the queue is empty and throws unless every post was indexed. */
-async function drainQueue(engine: Engine, expected: number): Promise<number> {
+export async function drainQueue(engine: Engine, expected: number): Promise<number> {
   const started = performance.now();
   const worker = new Worker(engine.db, createIndexPostHandler(engine), {
     jobTypes: [EMBED_POST_JOB],
