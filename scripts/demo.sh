@@ -1,7 +1,7 @@
 #!/bin/sh
-# Indexes real text nobody on this project wrote (the Markdown, text and HTML
-# files of the installed npm packages, and npm's own documentation) into the
-# SQLite default database, drains the queue, and runs a few searches.
+# Indexes real text written outside this project (the Markdown, text and
+# HTML files of the installed npm packages, and npm's own documentation) into
+# the SQLite default database, drains the queue, and runs a few searches.
 set -e
 cd "$(dirname "$0")/.."
 
