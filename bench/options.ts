@@ -67,9 +67,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     jsonFile: values.json ?? null,
     mysqlUrl: values.mysql,
     outFile: values.out,
-    sizes: values.sizes === undefined ? (values.quick ? QUICK_SIZES : FULL_SIZES) : parseSizes(values.sizes),
+    sizes: chooseSizes(values.sizes, values.quick),
     cranfieldDir: values.cranfield ?? (existsSync(DEFAULT_CRANFIELD) ? DEFAULT_CRANFIELD : null),
   };
+}
+
+/** Returns the corpus sizes given by --sizes, else the default of a quick or a full run. */
+function chooseSizes(text: string | undefined, quick: boolean): number[] {
+  if (text !== undefined) return parseSizes(text);
+  return quick ? QUICK_SIZES : FULL_SIZES;
 }
 
 function parseSizes(text: string): number[] {

@@ -91,7 +91,9 @@ function serializeError(error: unknown): unknown {
 /** Creates the process's root logger. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const output = options.destination ?? process.stderr;
-  const level = options.verbose ? "debug" : options.quiet ? "warn" : "info";
+  let level = "info";
+  if (options.verbose) level = "debug";
+  else if (options.quiet) level = "warn";
   const json = options.json ?? output.isTTY !== true;
   const destination = json ? output : createLineDestination(output);
   return pino({ level, base: { pid: process.pid }, serializers: { err: serializeError } }, destination);

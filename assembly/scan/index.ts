@@ -10,7 +10,7 @@
 // zero vector or a deleted row) is skipped by the scan and scores 0.
 
 // Scans `count` rows and keeps the `k` best in a min-heap of scores and row
-// indexes (`firstIndex` + row). The heap holds `heapSize` entries on entry,
+// indexes (`firstIndex` + row). The heap contains `heapSize` entries on entry,
 // so one heap can collect several calls; returns the new heap size.
 export function scanTopK(
   query: usize,

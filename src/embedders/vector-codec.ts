@@ -24,7 +24,7 @@ export function formatVectorJson(vector: Float32Array): string {
   return `[${parts.join(",")}]`;
 }
 
-/** Parses a JSON array of numbers; returns null when the text is not one or holds a non-finite value. */
+/** Parses a JSON array of numbers, or returns null when the text is not one or contains a non-finite value. */
 export function parseVectorJson(text: string): Float32Array | null {
   let parsed: unknown;
   try {
@@ -42,7 +42,7 @@ export function parseVectorJson(text: string): Float32Array | null {
   return vector;
 }
 
-/** The vector's little-endian float32 bytes, as a Buffer that shares its memory. */
+/** Returns the vector's little-endian float32 bytes as a Buffer that shares its memory. */
 export function vectorBytes(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }

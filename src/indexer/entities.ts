@@ -1,7 +1,7 @@
 /**
  * Decodes HTML character references in text meant for reading (chunks and
  * excerpts). The named entities are the tokenizer's table, so the text a
- * reader sees and the tokens the index holds agree.
+ * reader sees and the tokens in the index agree.
  */
 import { lookupEntity, MAX_ENTITY_NAME_LENGTH } from "../kernels/entities.js";
 

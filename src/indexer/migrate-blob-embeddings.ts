@@ -11,8 +11,7 @@
  * is not a multiple of 4, or that contains a non-finite value, is left as
  * it is and counted as failed.
  */
-import { createHash } from "node:crypto";
-
+import { sha256Hex } from "../embedders/sha256.js";
 import { bytesToVector, formatVectorJson } from "../embedders/vector-codec.js";
 import { EMBEDDING_FORMAT } from "../embedders/embedder.js";
 import type { Db } from "../store/db.js";
@@ -64,7 +63,7 @@ async function convertRow(tx: Db, table: string, row: Record<string, unknown>, r
     if (result.failedIds.length < MAX_REPORTED_FAILURES) result.failedIds.push(id);
     return;
   }
-  const checksum = createHash("sha256").update(bytes).digest("hex");
+  const checksum = sha256Hex(bytes);
   await tx.execute(
     `UPDATE ${table} SET embedding_json = ?, embedding_f32 = ?, embedding_dim = ?, embedding_format = ?,` +
       ` embedding_checksum = ?, updated_at = ${sqlNow(tx)} WHERE id = ? AND embedding_json IS NULL`,

@@ -65,10 +65,10 @@ export class KernelPool {
 }
 
 function resolveTaskFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const compiled = here.endsWith(".ts")
-    ? path.join(path.dirname(here), "../../dist/src/pool/tasks.js")
-    : path.join(path.dirname(here), "tasks.js");
+  const modulePath = fileURLToPath(import.meta.url);
+  const compiled = modulePath.endsWith(".ts")
+    ? path.join(path.dirname(modulePath), "../../dist/src/pool/tasks.js")
+    : path.join(path.dirname(modulePath), "tasks.js");
   if (!existsSync(compiled)) {
     throw new Error(`Worker task module not found at ${compiled}: run \`npm run build\` first.`);
   }

@@ -4,11 +4,10 @@
  *
  * Typed arrays in results are transferred back, not copied.
  */
-import { createHash } from "node:crypto";
-
 import { Piscina, workerData } from "piscina";
 
 import type { StopWordSetting } from "../embedders/embedder.js";
+import { sha256Hex } from "../embedders/sha256.js";
 import { DEFAULT_CHUNK_OPTIONS, chunkText } from "../indexer/chunk-text.js";
 import { scoreTokens, type ScoredToken } from "../indexer/score-tokens.js";
 import { toPlainText } from "../indexer/plain-text.js";
@@ -157,11 +156,7 @@ function escapeMarkup(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("[", "&#91;");
 }
 
-/**
- * SHA-256 of the vector's float32 bytes. node:crypto computes it about 3x
- * faster than the WASM SHA-256 on a 384-d vector (docs/BENCHMARKS.md), so
- * checksums are written and verified with it.
- */
+/** Returns the SHA-256 of the vector's float32 bytes, the checksum stored with it. */
 function checksumOf(vector: Float32Array): string {
-  return createHash("sha256").update(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)).digest("hex");
+  return sha256Hex(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
 }

@@ -6,10 +6,7 @@ import type { ClaimedJob } from "./types.js";
 export const CLAIMED_JOB_COLUMNS =
   "id, job_type, post_id, payload, attempts, max_attempts, claim_token, runner";
 
-/** Returns `count` comma-separated `?` placeholders for an IN list. */
-export function placeholders(count: number): string {
-  return new Array<string>(count).fill("?").join(", ");
-}
+export { placeholders } from "../store/placeholders.js";
 
 /**
  * Parses a payload column. Text that is not JSON (written by other tools)

@@ -31,8 +31,9 @@ export class WorkerStoppedError extends Error {
  * Claims jobs and runs `handler` on each, up to `concurrency` at once. Stale
  * jobs are recovered on start and then at most once per lease length.
  * A claim that fails on transient database errors after its retries is
- * logged and tried again after `pollMs`, and such a recovery after the
- * next lease length. Any other error from either rejects `run()`.
+ * logged and tried again after `pollMs`. A recovery that fails that way is
+ * logged and tried again after the next lease length. Any other error from
+ * either rejects `run()`.
  */
 export class Worker {
   private readonly options: ResolvedWorkerOptions;

@@ -7,8 +7,7 @@
  * then parsed. Only rows of the configured embedder version and dimension
  * are accepted.
  */
-import { createHash } from "node:crypto";
-
+import { sha256Hex } from "../embedders/sha256.js";
 import { bytesToVector, parseVectorJson } from "../embedders/vector-codec.js";
 import { toInt } from "../store/rows.js";
 
@@ -46,8 +45,4 @@ function checkJson(json: unknown, checksum: string, dim: number): CheckedVector 
   if (!vector) return { kind: "corrupt", reason: "embedding_json is not an array of finite numbers" };
   if (vector.length !== dim) return { kind: "dimension", reason: `dimension ${vector.length}, expected ${dim}` };
   return { vector };
-}
-
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
 }

@@ -65,7 +65,3 @@ function candidateSql(table: string): string {
   statements.set(table, sql);
   return sql;
 }
-
-export function placeholders(count: number): string {
-  return new Array<string>(count).fill("?").join(", ");
-}

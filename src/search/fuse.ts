@@ -62,5 +62,6 @@ function rankBy(posts: readonly LegScores[], scoreOf: (post: LegScores) => numbe
 /** Orders decimal id strings numerically without converting them to numbers. */
 export function compareIds(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

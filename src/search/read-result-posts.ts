@@ -5,7 +5,7 @@
 import type { Db } from "../store/db.js";
 import { toId } from "../store/rows.js";
 import type { FusedPost } from "./fuse.js";
-import { placeholders } from "./find-candidates.js";
+import { placeholders } from "../store/placeholders.js";
 import type { SearchResult } from "./search.js";
 import type { ScoredChunk } from "./vector-index.js";
 

@@ -6,13 +6,12 @@
  * The cosine runs on the main thread in WASM: for the few dozen vectors
  * rescored it takes microseconds, less than a message to a pool thread.
  */
-import { createHash } from "node:crypto";
-
+import { sha256Hex } from "../embedders/sha256.js";
 import { bytesToVector } from "../embedders/vector-codec.js";
 import type { Kernels } from "../kernels/index.js";
 import type { Db } from "../store/db.js";
 import { toId, toIdParam } from "../store/rows.js";
-import { placeholders } from "./find-candidates.js";
+import { placeholders } from "../store/placeholders.js";
 import type { ScoredChunk } from "./vector-index.js";
 
 /**
@@ -40,18 +39,18 @@ export async function rescoreChunks(
     const bytes = row.embedding_f32;
     if (!(bytes instanceof Uint8Array)) continue;
     const vector = bytesToVector(bytes);
-    const checksum = createHash("sha256").update(bytes).digest("hex");
+    const checksum = sha256Hex(bytes);
     if (vector && vector.length === query.length && checksum === row.embedding_checksum) vectors.set(toId(row.id), vector);
   }
 
-  const kept = head.filter((chunk) => vectors.has(chunk.chunkId));
+  const verified = head.filter((chunk) => vectors.has(chunk.chunkId));
   for (const chunk of head) {
     if (!vectors.has(chunk.chunkId)) onInvalid(chunk.chunkId);
   }
-  const matrix = new Float32Array(kept.length * query.length);
-  kept.forEach((chunk, index) => matrix.set(vectors.get(chunk.chunkId) as Float32Array, index * query.length));
-  const exact = kept.length > 0 ? kernels.cosineBatch(query, matrix) : new Float32Array(0);
+  const matrix = new Float32Array(verified.length * query.length);
+  verified.forEach((chunk, index) => matrix.set(vectors.get(chunk.chunkId) as Float32Array, index * query.length));
+  const exact = verified.length > 0 ? kernels.cosineBatch(query, matrix) : new Float32Array(0);
 
-  const rescored = kept.map((chunk, index) => ({ ...chunk, score: exact[index] as number }));
+  const rescored = verified.map((chunk, index) => ({ ...chunk, score: exact[index] as number }));
   return [...rescored, ...chunks.slice(count)].sort((a, b) => b.score - a.score);
 }

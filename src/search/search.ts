@@ -141,8 +141,8 @@ function stopwatch(start: number): () => number {
 
 /**
  * Picks each post's best chunk. The nearest chunks come first because the
- * best of them carry exact float32 scores; the candidates' int8 scores fill
- * in the posts the nearest chunks do not cover.
+ * best of them carry exact float32 scores. The candidates' int8 scores fill
+ * in the posts that the nearest chunks do not cover.
  */
 function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
   const best = new Map<string, ScoredChunk>();

@@ -1,6 +1,6 @@
 /**
- * Which chunk and post each vector slot holds, and the reverse maps. Lives
- * on the main thread beside the shared rows of VectorMemory.
+ * The map from each vector slot to its chunk and post, and the reverse maps.
+ * It lives on the main thread beside the shared rows of VectorMemory.
  */
 export class VectorCatalog {
   readonly #chunkOfSlot: (string | undefined)[] = [];

@@ -22,7 +22,7 @@ import { enqueueJob } from "../queue/enqueue-job.js";
 import type { Db, Row } from "../store/db.js";
 import { toId, toIdParam } from "../store/rows.js";
 import { checkChunkVector } from "./check-chunk-vector.js";
-import { placeholders } from "./find-candidates.js";
+import { placeholders } from "../store/placeholders.js";
 import { quantizeVector } from "./quantize.js";
 import type { VectorCatalog } from "./vector-catalog.js";
 import type { VectorMemory } from "./vector-memory.js";

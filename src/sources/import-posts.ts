@@ -5,8 +5,7 @@
  * interrupted import never leaves a changed post without its job. Unchanged
  * posts (same title, url and content) enqueue nothing.
  */
-import { createHash } from "node:crypto";
-
+import { sha256Hex } from "../embedders/sha256.js";
 import { EMBED_POST_JOB } from "../indexer/index-post.js";
 import { enqueueJob } from "../queue/enqueue-job.js";
 import type { Db } from "../store/db.js";
@@ -59,8 +58,4 @@ async function upsertPost(tx: Db, post: SourcePost): Promise<ImportResult> {
   );
   if (inserted.insertId === null) throw new Error(`Inserting post ${post.source} returned no id.`);
   return { postId: inserted.insertId, outcome: "added" };
-}
-
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
 }

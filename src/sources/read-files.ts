@@ -57,7 +57,7 @@ async function* readFolder(folder: string): AsyncGenerator<ReadEvent> {
     yield { error: { source: folder, message: `cannot list folder ${folder}: ${describe(error)}` } };
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => compareNames(a.name, b.name));
   for (const entry of entries) {
     if (entry.name.startsWith(".") || entry.isSymbolicLink()) continue;
     const child = path.join(folder, entry.name);
@@ -165,6 +165,11 @@ function isWebUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function describe(error: unknown): string {

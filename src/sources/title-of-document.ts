@@ -15,9 +15,9 @@ const MAX_TITLE_CHARS = 200;
 const FIRST_LINE_SCAN = 50;
 
 /**
- * `folderName` is the name of the folder that holds the file; it titles a
- * README or index file without a top-level heading, which is named after the
- * project or section its folder contains.
+ * `folderName` is the name of the folder that contains the file. It titles
+ * a README or index file without a top-level heading, because such a file
+ * is named after the project or section its folder contains.
  */
 export function titleOfDocument(content: string, extension: string, folderName = ""): string {
   const html = extension === ".html" || extension === ".htm";

@@ -9,8 +9,8 @@ import { setImmediate as nextTurn } from "node:timers/promises";
  * A holder that had to wait starts on a later turn of the event loop, not in
  * the microtask that released the lock. Otherwise a queue of waiters runs
  * one synchronous transaction after another without yielding, and timers
- * and signals (lease renewal, SIGTERM) wait for the whole queue: with eight
- * jobs at once on SQLite that measured up to 1.7 s of blocked event loop.
+ * and signals (lease renewal, SIGTERM) wait for the whole queue. With eight
+ * jobs at once on SQLite that blocked the event loop for up to 1.7 s.
  */
 export class Mutex {
   private tail: Promise<void> = Promise.resolve();

@@ -5,8 +5,21 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MAX_FILE_BYTES, readPaths, type ReadEvent } from "../../src/sources/read-files.js";
+import type { SourceError, SourcePost } from "../../src/sources/source-post.js";
 
 let folder: string;
+
+/** Returns the post of a read event; fails the test when the event is an error. */
+function postOf(event: ReadEvent | undefined) {
+  expect(event).toHaveProperty("post");
+  return (event as { post: SourcePost }).post;
+}
+
+/** Returns the error message of a read event; fails the test when the event is a post. */
+function errorOf(event: ReadEvent | undefined): string {
+  expect(event).toHaveProperty("error");
+  return (event as { error: SourceError }).error.message;
+}
 
 async function collect(paths: string[]): Promise<ReadEvent[]> {
   const events: ReadEvent[] = [];
@@ -56,8 +69,8 @@ describe("readPaths", () => {
   it("uses the file URL as url and the path as source", async () => {
     const file = path.join(folder, "docs", "guide.md");
     const [event] = await collect([file]);
-    expect(event && "post" in event && event.post.source).toBe(file);
-    expect(event && "post" in event && event.post.url).toBe(`file://${file}`);
+    expect(postOf(event).source).toBe(file);
+    expect(postOf(event).url).toBe(`file://${file}`);
   });
 
   it("reads JSONL lines and reports bad ones with their line numbers", async () => {
@@ -77,26 +90,26 @@ describe("readPaths", () => {
   it("reports a missing path and goes on", async () => {
     const events = await collect([path.join(folder, "missing.md"), path.join(folder, "docs", "notes.txt")]);
     expect(events).toHaveLength(2);
-    expect(events[0] && "error" in events[0] && events[0].error.message).toMatch(/cannot read .*missing\.md/);
-    expect(events[1] && "post" in events[1]).toBe(true);
+    expect(errorOf(events[0])).toMatch(/cannot read .*missing\.md/);
+    expect(events[1]).toHaveProperty("post");
   });
 
   it("skips binary and non-UTF-8 files", async () => {
     const events = await collect([path.join(folder, "binary.txt"), path.join(folder, "latin1.md")]);
     expect(events).toHaveLength(2);
     for (const event of events) {
-      expect("error" in event && event.error.message).toMatch(/not UTF-8 text/);
+      expect(errorOf(event)).toMatch(/not UTF-8 text/);
     }
   });
 
   it("reads a JSONL file that starts with a byte order mark", async () => {
     const [event] = await collect([path.join(folder, "bom.jsonl")]);
-    expect(event && "post" in event && event.post.title).toBe("Bom");
+    expect(postOf(event).title).toBe("Bom");
   });
 
   it("rejects a JSONL url that is not http or https", async () => {
     const [event] = await collect([path.join(folder, "script-url.jsonl")]);
-    expect(event && "error" in event && event.error.message).toMatch(/invalid "url" at .*script-url\.jsonl:1/);
+    expect(errorOf(event)).toMatch(/invalid "url" at .*script-url\.jsonl:1/);
   });
 
   it("skips JSONL posts that are empty or too large", async () => {
@@ -105,18 +118,18 @@ describe("readPaths", () => {
     await writeFile(file, [JSON.stringify({ content: "" }), JSON.stringify({ content: huge }), JSON.stringify({ content: "fits" })].join("\n"));
     const events = await collect([file]);
     expect(events).toHaveLength(3);
-    expect(events[0] && "error" in events[0] && events[0].error.message).toMatch(/empty "content" at .*sizes\.jsonl:1/);
-    expect(events[1] && "error" in events[1] && events[1].error.message).toMatch(/sizes\.jsonl:2: content of \d+ bytes is over the/);
-    expect(events[2] && "post" in events[2] && events[2].post.content).toBe("fits");
+    expect(errorOf(events[0])).toMatch(/empty "content" at .*sizes\.jsonl:1/);
+    expect(errorOf(events[1])).toMatch(/sizes\.jsonl:2: content of \d+ bytes is over the/);
+    expect(postOf(events[2]).content).toBe("fits");
   });
 
   it("rejects a path that is not a file or folder", async () => {
     const [event] = await collect(["/dev/null"]);
-    expect(event && "error" in event && event.error.message).toMatch(/not a regular file or folder/);
+    expect(errorOf(event)).toMatch(/not a regular file or folder/);
   });
 
   it("rejects a named file of an unsupported type", async () => {
     const [event] = await collect([path.join(folder, "docs", "image.png")]);
-    expect(event && "error" in event && event.error.message).toMatch(/unsupported file type "\.png"/);
+    expect(errorOf(event)).toMatch(/unsupported file type "\.png"/);
   });
 });

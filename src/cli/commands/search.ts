@@ -57,8 +57,8 @@ export const searchCommand: Command = {
 export function formatResults(query: string, response: SearchResponse, explain: boolean): string {
   const { results, stats } = response;
   const characters = Array.from(query);
-  const shown = characters.length > 80 ? `${characters.slice(0, 79).join("")}…` : query;
-  const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${shown}"` +
+  const headerQuery = characters.length > 80 ? `${characters.slice(0, 79).join("")}…` : query;
+  const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${headerQuery}"` +
     ` (${stats.candidates} lexical candidates, ${stats.vectorOnly} more from vectors,` +
     ` ${stats.chunksIndexed} chunk vectors scanned, ${stats.milliseconds.toFixed(1)} ms)\n`;
   const blocks = results.map((result, index) => {

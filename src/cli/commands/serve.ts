@@ -46,8 +46,8 @@ export const serveCommand: Command = {
     return withEngine({ ...options, threads, readDbUrl }, async (engine) => {
       const server = await startHttpServer(engine, { host, port });
       const address = server.address();
-      const shown = typeof address === "object" && address ? `http://${address.address}:${address.port}` : String(address);
-      engine.log.info({ url: shown, db: engine.db.displayUrl }, "listening");
+      const listenUrl = typeof address === "object" && address ? `http://${address.address}:${address.port}` : String(address);
+      engine.log.info({ url: listenUrl, db: engine.db.displayUrl }, "listening");
       await new Promise<void>((resolve) => {
         const stop = () => {
           engine.log.info("stopping: closing connections");
