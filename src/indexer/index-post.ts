@@ -42,7 +42,11 @@ export function createIndexPostHandler(deps: IndexPostDeps): JobHandler {
 
     return async (tx) => {
       const current = await readPost(tx, postId);
-      if (current && current.content_hash !== post.content_hash) {
+      if (!current) {
+        await removePostIndex(tx, postId);
+        return;
+      }
+      if (current.content_hash !== post.content_hash) {
         throw new Error(`Post ${postId} changed while it was being indexed; the job runs again with the new content.`);
       }
       await writePostIndex(tx, postId, embedded, deps.embedder);

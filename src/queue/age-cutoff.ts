@@ -17,7 +17,8 @@ export function validateOlderThanDays(days: number): void {
 
 /**
  * SQL expression and bind value for "now minus `days` days" on the database
- * clock (UTC), for a comparison such as `updated_at < cutoff`.
+ * clock (UTC), for a comparison such as `updated_at <= cutoff`; 0 days
+ * takes everything up to now.
  */
 export function sqlAgeCutoff(db: Db, days: number): { sql: string; param: number | string } {
   return { sql: sqlNowPlus(db), param: offsetParam(db, -days * MS_PER_DAY) };

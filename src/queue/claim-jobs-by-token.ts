@@ -13,21 +13,28 @@ interface TokenClaimOptions {
   jobTypes?: readonly string[];
 }
 
-/** Reads of ready jobs per claim call when other claimers keep taking them first. */
-const CLAIM_ROUNDS = 5;
-
 /**
  * Marks up to `limit` ready jobs running without SKIP LOCKED, in two steps:
- * a plain SELECT reads the ids of the first `limit` ready jobs, in claim
- * order, through the claim index, and an UPDATE by primary key takes them,
- * with `status = 'queued'` checked again. InnoDB locks each row it updates and
- * an UPDATE reads the latest committed row rather than the transaction's
- * snapshot (MySQL manual, "Consistent Nonlocking Reads"), so a row another
- * claimer took meanwhile fails the check and two claimers never take one
- * job. A single UPDATE ... ORDER BY ... LIMIT would be one statement, but
- * it changes `status`, a column of the claim index, so MariaDB 10.11 scans
- * and sorts every queued row instead (measured: 7,000 rows read per claim
- * with 7,000 queued jobs; bench/claim-latency.ts).
+ * a plain SELECT reads the ids of the first ready jobs, in claim order,
+ * through the claim index, and an UPDATE by primary key takes them, with
+ * `status = 'queued'` checked again. InnoDB locks each row it
+ * updates and an UPDATE reads the latest committed row rather than the
+ * transaction's snapshot (MySQL manual, "Consistent Nonlocking Reads"), so a
+ * row another claimer took meanwhile fails the check and two claimers never
+ * take one job. A single UPDATE ... ORDER BY ... LIMIT over the whole table
+ * would be one statement, but it changes `status`, a column of the claim
+ * index, so MariaDB 10.11 scans and sorts every queued row instead
+ * (measured: 7,000 rows read per claim with 7,000 queued jobs;
+ * bench/claim-latency.ts).
+ *
+ * Claimers that start together read the same first ids and all but one
+ * take nothing. A claimer that took nothing reads again with a window one
+ * `limit` wider each round and tries the last `limit` ids of it, rows the
+ * others are less likely to be taking at that moment. It stops
+ * only when it took at least one job or no job is ready: every round it
+ * loses is a round in which another claimer took the jobs it read, so the
+ * loop ends once the ready jobs run out. Answering "none ready" while jobs
+ * wait would end `worker run --until-empty` early.
  *
  * Each claimed row gets the batch token in `claim_batch`, and a claim token
  * made of the batch token's first 16 characters and the id in 16 hex
@@ -38,24 +45,26 @@ async function updateReadyJobsByBatch(
   batch: string,
   options: TokenClaimOptions,
 ): Promise<number> {
-  for (let round = 0; round < CLAIM_ROUNDS; round++) {
-    const ready = await selectReadyJobIds(tx, options);
+  for (let window = options.limit; ; window += options.limit) {
+    const ready = await selectReadyJobIds(tx, options.jobTypes ?? [], window);
     if (ready.length === 0) return 0;
-    const claimed = await updateJobsByIds(tx, batch, ready, options);
+    const claimed = await updateJobsByIds(tx, batch, ready.slice(-options.limit), options);
     if (claimed > 0) return claimed;
   }
-  return 0;
 }
 
-async function selectReadyJobIds(tx: Db, options: TokenClaimOptions): Promise<string[]> {
-  const jobTypes = options.jobTypes ?? [];
+async function selectReadyJobIds(
+  tx: Db,
+  jobTypes: readonly string[],
+  window: number,
+): Promise<string[]> {
   const typeFilter =
     jobTypes.length > 0 ? ` AND job_type IN (${placeholders(jobTypes.length)})` : "";
   const rows = await tx.query(
     `SELECT id FROM ${tx.tables.jobs}` +
       ` WHERE status = 'queued' AND run_after <= ${sqlNow(tx)}${typeFilter}` +
       " ORDER BY priority, run_after, id LIMIT ?",
-    [...jobTypes, options.limit],
+    [...jobTypes, window],
   );
   return rows.map((row) => toId(row["id"]));
 }

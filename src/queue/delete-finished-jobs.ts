@@ -20,7 +20,7 @@ export async function deleteFinishedJobs(
   const result = await db.transaction((tx) =>
     tx.execute(
       `DELETE FROM ${tx.tables.jobs}` +
-        ` WHERE status IN ('completed', 'failed') AND updated_at < ${cutoff.sql}`,
+        ` WHERE status IN ('completed', 'failed') AND updated_at <= ${cutoff.sql}`,
       [cutoff.param],
     ),
   );

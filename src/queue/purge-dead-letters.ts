@@ -17,7 +17,7 @@ export async function purgeDeadLetters(
   validateOlderThanDays(options.olderThanDays);
   const cutoff = sqlAgeCutoff(db, options.olderThanDays);
   const result = await db.transaction((tx) =>
-    tx.execute(`DELETE FROM ${tx.tables.deadLetter} WHERE failed_at < ${cutoff.sql}`, [
+    tx.execute(`DELETE FROM ${tx.tables.deadLetter} WHERE failed_at <= ${cutoff.sql}`, [
       cutoff.param,
     ]),
   );

@@ -47,7 +47,9 @@ export function offsetParam(
 
 /**
  * SQL expression for the seconds elapsed from a stored time column to now,
- * as a fractional number.
+ * as a fractional number. SQLite subtracts Unix times rounded to its
+ * millisecond clock; a difference of Julian days would carry about 15 µs
+ * of floating-point error.
  */
 export function sqlSecondsSince(
   { dialect }: DialectSource,
@@ -55,5 +57,5 @@ export function sqlSecondsSince(
 ): string {
   return dialect === "mysql"
     ? `(TIMESTAMPDIFF(MICROSECOND, ${column}, UTC_TIMESTAMP(6)) / 1000000)`
-    : `((julianday('now') - julianday(${column})) * 86400.0)`;
+    : `ROUND(unixepoch('now', 'subsec') - unixepoch(${column}, 'subsec'), 3)`;
 }
