@@ -8,11 +8,13 @@ export const MIB = 2 ** 20;
 export interface MemoryReading {
   rssMiB: number;
   heapUsedMiB: number;
+  /** Memory outside the JS heap that JS objects own, such as Buffers. */
+  externalMiB: number;
 }
 
 export function readMemory(): MemoryReading {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) gc();
   const usage = process.memoryUsage();
-  return { rssMiB: usage.rss / MIB, heapUsedMiB: usage.heapUsed / MIB };
+  return { rssMiB: usage.rss / MIB, heapUsedMiB: usage.heapUsed / MIB, externalMiB: usage.external / MIB };
 }

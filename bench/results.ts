@@ -75,6 +75,24 @@ export interface SearchFigure {
   phases: PhaseFigure[];
   /** Top-10 overlap with the exhaustive search, or null when it was not measured. */
   accuracy: AccuracyFigure | null;
+  /** RSS of a fresh process that only searches this corpus. */
+  isolatedMemory: IsolatedMemoryFigure;
+}
+
+/** RSS after a garbage collection in a process that opens the engine and searches one corpus. */
+export interface IsolatedMemoryFigure {
+  /** Engine open: WASM kernels, pool threads and database connection, no vectors yet. */
+  rssOpenMiB: number;
+  rssAfterLoadMiB: number;
+  rssAfterQueriesMiB: number;
+  /** From engine open to after the queries: the vector index and the query phase. */
+  growthMiB: number;
+  /** JS heap in use, memory JS objects own outside it, and the vector index's shared memory. */
+  liveOpenMiB: number;
+  liveAfterQueriesMiB: number;
+  liveGrowthMiB: number;
+  /** Shared memory that holds the int8 vectors, factors and post ordinals. */
+  vectorIndexMiB: number;
 }
 
 export interface AccuracyFigure {

@@ -18,6 +18,7 @@ import type { BenchDatabase } from "./bench-databases.js";
 import type { SearchFigure } from "./results.js";
 import { measureAccuracy } from "./search-accuracy.js";
 import { MIB, readMemory } from "./memory.js";
+import { measureIsolatedMemory } from "./search-memory.js";
 import { measurePhases } from "./search-phases.js";
 import { mean, summarizeLatency } from "./stats.js";
 
@@ -77,6 +78,8 @@ async function measureEngine(
   const phases = await measurePhases(engine, workload.queries, RESULTS_PER_QUERY);
   const accuracy = await measureAccuracy(engine, workload.queries.slice(0, options.accuracyQueries), RESULTS_PER_QUERY);
   if (accuracy) progress(`${label}: top-10 overlap with the exhaustive search ${accuracy.meanOverlap.toFixed(3)}`);
+  const isolatedMemory = await measureIsolatedMemory(database.url, workload.queries, RESULTS_PER_QUERY);
+  progress(`${label}: RSS growth in a fresh process ${isolatedMemory.growthMiB.toFixed(1)} MiB`);
 
   return {
     dialect: database.dialect,
@@ -96,6 +99,7 @@ async function measureEngine(
     ...load,
     phases,
     accuracy,
+    isolatedMemory,
   };
 }
 

@@ -12,24 +12,37 @@
 // Scans `count` rows and keeps the `k` best in a min-heap of scores and row
 // indexes (`firstIndex` + row). The heap contains `heapSize` entries on entry,
 // so one heap can collect several calls; returns the new heap size.
+//
+// Each row also belongs to a post: `posts` holds one u32 post ordinal per
+// row. `postScores` (f32) and `postSlots` (i32), indexed by ordinal, keep
+// each post's best score and the row index that gave it; a row replaces
+// them only with a higher score, so they too can collect several calls.
 export function scanTopK(
   query: usize,
   queryFactor: f32,
   stride: i32,
   rows: usize,
   factors: usize,
+  posts: usize,
   count: i32,
   firstIndex: i32,
   k: i32,
   heapScores: usize,
   heapIndexes: usize,
   heapSize: i32,
+  postScores: usize,
+  postSlots: usize,
 ): i32 {
   let size = heapSize;
   for (let row = 0; row < count; row++) {
     const factor = load<f32>(factors + (<usize>row << 2));
     if (factor == 0) continue;
     const score = <f32>dotInt8(query, rows + <usize>row * <usize>stride, stride) * queryFactor * factor;
+    const postOffset = <usize>load<u32>(posts + (<usize>row << 2)) << 2;
+    if (score > load<f32>(postScores + postOffset)) {
+      store<f32>(postScores + postOffset, score);
+      store<i32>(postSlots + postOffset, firstIndex + row);
+    }
     if (size < k) {
       heapPush(heapScores, heapIndexes, size, score, firstIndex + row);
       size++;
@@ -38,26 +51,6 @@ export function scanTopK(
     }
   }
   return size;
-}
-
-// Scores rows given by address: `rowPointers` and `factorPointers` hold
-// `count` u32 addresses each; the scores go to `out`.
-export function scoreRowList(
-  query: usize,
-  queryFactor: f32,
-  stride: i32,
-  rowPointers: usize,
-  factorPointers: usize,
-  count: i32,
-  out: usize,
-): void {
-  for (let i = 0; i < count; i++) {
-    const offset = <usize>i << 2;
-    const factor = load<f32>(<usize>load<u32>(factorPointers + offset));
-    const row = <usize>load<u32>(rowPointers + offset);
-    const score = factor == 0 ? <f32>0 : <f32>dotInt8(query, row, stride) * queryFactor * factor;
-    store<f32>(out + offset, score);
-  }
 }
 
 // Products of two int8 values fit in int16 (at most 128 * 128), and the

@@ -34,22 +34,16 @@ export interface Int8ScanExports {
     stride: number,
     rows: number,
     factors: number,
+    posts: number,
     count: number,
     firstIndex: number,
     k: number,
     heapScores: number,
     heapIndexes: number,
     heapSize: number,
+    postScores: number,
+    postSlots: number,
   ): number;
-  scoreRowList(
-    query: number,
-    queryFactor: number,
-    stride: number,
-    rowPointers: number,
-    factorPointers: number,
-    count: number,
-    out: number,
-  ): void;
 }
 
 let compiled: WasmModule | undefined;

@@ -13,6 +13,7 @@ import { scoreTokens, type ScoredToken } from "../indexer/score-tokens.js";
 import { toPlainText } from "../indexer/plain-text.js";
 import { loadKernelsSync, type KernelFlavor } from "../kernels/index.js";
 import { instantiateInt8Scan, type Int8ScanExports, type SharedWasmMemory } from "../kernels/int8-scan.js";
+import { scanScratchLayout } from "./scan-layout.js";
 
 const flavor = (process.env.WPLLMSEO_KERNELS ?? "simd") as KernelFlavor;
 const kernels = loadKernelsSync(flavor);
@@ -62,6 +63,7 @@ export function embedPost(input: EmbedPostInput): EmbedPostOutput {
 export interface ScanSegment {
   rows: number;
   factors: number;
+  posts: number;
   count: number;
   firstSlot: number;
 }
@@ -74,55 +76,61 @@ export interface ScanVectorsInput {
   segments: ScanSegment[];
   /** Best rows to return from the segments. */
   k: number;
-  /** Address of a scratch block of at least scanScratchBytes(stride, k, rowList length) bytes (scan-layout.ts). */
+  /** Post ordinals the per-post arrays cover; every row's ordinal is below it. */
+  postCount: number;
+  /** Address of a scratch block laid out by scanScratchLayout (scan-layout.ts). */
   scratch: number;
-  /** Rows scored one by one, by address, whether or not they are among the best. */
-  rowList?: { rows: Uint32Array; factors: Uint32Array };
 }
 
 export interface ScanVectorsOutput {
   /** Slots of the best rows, best first, and their scores. */
   slots: Int32Array;
   scores: Float32Array;
-  /** Scores of the rowList rows, in its order. */
-  listScores: Float32Array;
 }
 
 let scan: Int8ScanExports | undefined;
 
 /**
  * Scans the given segments of the shared int8 vector rows for the k best
- * scores, and scores the rows of `rowList`, in WASM on this thread.
+ * scores, in WASM on this thread. Each post's best score and slot over the
+ * segments stay in the scratch block's post arrays, -Infinity and -1 for a
+ * post with no row there.
  */
 export function scanVectors(input: ScanVectorsInput): ScanVectorsOutput {
   const memory = (workerData as { vectorMemory?: SharedWasmMemory } | undefined)?.vectorMemory;
   if (!memory) throw new Error("scanVectors needs a pool created with a vector memory.");
   scan ??= instantiateInt8Scan(memory);
 
-  const { stride, k, scratch } = input;
-  const heapScores = scratch + stride;
-  const heapIndexes = heapScores + k * 4;
-  new Int8Array(memory.buffer, scratch, stride).set(input.query);
+  const { stride, k, postCount } = input;
+  const layout = scanScratchLayout(input.scratch, stride, k, postCount);
+  new Int8Array(memory.buffer, layout.query, stride).set(input.query);
+  new Float32Array(memory.buffer, layout.postScores, postCount).fill(-Infinity);
+  new Int32Array(memory.buffer, layout.postSlots, postCount).fill(-1);
 
   let size = 0;
   for (const segment of input.segments) {
-    size = scan.scanTopK(scratch, input.queryFactor, stride, segment.rows, segment.factors, segment.count, segment.firstSlot, k, heapScores, heapIndexes, size);
+    size = scan.scanTopK(
+      layout.query,
+      input.queryFactor,
+      stride,
+      segment.rows,
+      segment.factors,
+      segment.posts,
+      segment.count,
+      segment.firstSlot,
+      k,
+      layout.heapScores,
+      layout.heapIndexes,
+      size,
+      layout.postScores,
+      layout.postSlots,
+    );
   }
-  const best = sortHeap(new Float32Array(memory.buffer, heapScores, size), new Int32Array(memory.buffer, heapIndexes, size));
-  const listScores = scoreRowList(scan, memory, input, heapIndexes + k * 4);
-  return withTransfer({ ...best, listScores }, [best.slots.buffer, best.scores.buffer, listScores.buffer]);
-}
-
-function scoreRowList(scan: Int8ScanExports, memory: SharedWasmMemory, input: ScanVectorsInput, at: number): Float32Array {
-  const count = input.rowList?.rows.length ?? 0;
-  if (!input.rowList || count === 0) return new Float32Array(0);
-  const rowPointers = at;
-  const factorPointers = at + count * 4;
-  const out = at + count * 8;
-  new Uint32Array(memory.buffer, rowPointers, count).set(input.rowList.rows);
-  new Uint32Array(memory.buffer, factorPointers, count).set(input.rowList.factors);
-  scan.scoreRowList(input.scratch, input.queryFactor, input.stride, rowPointers, factorPointers, count, out);
-  return new Float32Array(memory.buffer, out, count).slice();
+  const best = sortHeap(
+    new Float32Array(memory.buffer, layout.heapScores, size),
+    new Int32Array(memory.buffer, layout.heapIndexes, size),
+  );
+  return withTransfer(best, [best.slots.buffer, best.scores.buffer]);
 }
 
 /** Copies a heap out of shared memory, best score first. */

@@ -6,11 +6,19 @@
  * raw scores needs no calibration between BM25-style sums and cosines. The
  * score is divided by its maximum, (w_lex + w_vec) / (K + 1), so a post
  * ranked first by both legs scores 1.
+ *
+ * A leg's ranks come from its scores over the posts given, unless the
+ * caller supplies them: search ranks the vector leg over every post in the
+ * index, which a list of a few hundred scored posts cannot show.
  */
 export interface LegScores {
   postId: string;
   lexicalScore?: number;
   vectorScore?: number;
+  /** Rank from 1 in the lexical leg, used instead of ranking by lexicalScore here. */
+  lexicalRank?: number;
+  /** Rank from 1 in the vector leg, used instead of ranking by vectorScore here. */
+  vectorRank?: number;
 }
 
 export interface FusedPost {
@@ -33,6 +41,10 @@ export const DEFAULT_FUSION: FusionOptions = { k: 60, lexicalWeight: 1, vectorWe
 export function fuseRanks(posts: readonly LegScores[], options: FusionOptions = DEFAULT_FUSION): FusedPost[] {
   const lexicalRanks = rankBy(posts, (post) => post.lexicalScore);
   const vectorRanks = rankBy(posts, (post) => post.vectorScore);
+  for (const post of posts) {
+    if (post.lexicalRank !== undefined) lexicalRanks.set(post.postId, post.lexicalRank);
+    if (post.vectorRank !== undefined) vectorRanks.set(post.postId, post.vectorRank);
+  }
 
   const maximum = (options.lexicalWeight + options.vectorWeight) / (options.k + 1);
   const fused = posts.map((post): FusedPost => {

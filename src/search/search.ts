@@ -10,8 +10,9 @@ import type { EmbedderInfo } from "../embedders/embedder.js";
 import type { Kernels } from "../kernels/index.js";
 import type { KernelPool } from "../pool/pool.js";
 import type { Db } from "../store/db.js";
-import { findCandidates, type LexicalCandidate } from "./find-candidates.js";
-import { fuseRanks, type FusedPost } from "./fuse.js";
+import { findCandidates, scoreLexicalPosts, type LexicalCandidate, type LexicalLeg } from "./find-candidates.js";
+import { lexicalRanker } from "./lexical-rank.js";
+import { fuseRanks, type FusedPost, type LegScores } from "./fuse.js";
 import { readResultPosts } from "./read-result-posts.js";
 import { rescoreChunks } from "./rescore-chunks.js";
 import { TokenStats } from "./token-stats.js";
@@ -98,26 +99,32 @@ export class Searcher {
     const tokens = kernels.tokenize(query, { stopWords: embedder.stopWords });
     const queryVector = kernels.hashEmbed(tokens, embedder.dim);
     const queryMs = lap();
-    const candidates = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });
+    const lexical = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });
+    const { candidates } = lexical;
     const lexicalMs = lap();
     const nearestCount = Math.max(MIN_NEAREST_CHUNKS, k * 10);
     const leg = await vectors.search(pool, queryVector, nearestCount, candidates.map((candidate) => candidate.postId));
     const forget = (chunkId: string) => vectors.sync.forget(chunkId);
-    leg.nearest = await rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget);
+    const [nearest, vectorOnlyScores] = await Promise.all([
+      rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget),
+      scoreLexicalPosts(db, lexical.weights, postsMissingFrom(leg.nearest, candidates).slice(0, k * 2)),
+    ]);
+    leg.nearest = nearest;
     const vectorMs = lap();
 
     const bestChunks = bestChunkPerPost(leg);
-    const fused = fuseRanks(legScores(candidates, bestChunks)).slice(0, k);
+    const ranked = lexicalLegScores(lexical, candidateLimit, vectorOnlyScores);
+    const fused = fuseRanks(legScores(ranked, bestChunks, leg)).slice(0, k);
     const fusionMs = lap();
     const results = await readResultPosts(db, fused, bestChunks, tokens, forget);
     const readMs = lap();
 
     const syncStats = vectors.sync.stats;
-    const lexical = new Set(candidates.map((candidate) => candidate.postId));
+    const candidateIds = new Set(candidates.map((candidate) => candidate.postId));
     const stats: SearchStats = {
       queryTokens: tokens.length,
       candidates: candidates.length,
-      vectorOnly: [...bestChunks.keys()].filter((postId) => !lexical.has(postId)).length,
+      vectorOnly: [...bestChunks.keys()].filter((postId) => !candidateIds.has(postId)).length,
       chunksIndexed: vectors.catalog.size,
       chunksSkipped: syncStats.skippedVersion + syncStats.skippedDimension + syncStats.corrupt,
       chunksCorrupt: syncStats.corrupt,
@@ -155,19 +162,65 @@ function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
   return best;
 }
 
-// NOTE: each leg is ranked only over the posts this search scored (the
-// lexical candidates, their chunks and the nearest chunks), not over every
-// post, so a candidate's vector rank is better than its rank in the whole
-// index. Top-10 overlap with a search that ranks every post is 0.98 at
-// 1,000 posts but 0.69 at 10,000 (docs/BENCHMARKS.md).
-function legScores(candidates: readonly LexicalCandidate[], bestChunks: Map<string, ScoredChunk>) {
-  const posts = new Map<string, { postId: string; lexicalScore?: number; vectorScore?: number }>();
-  for (const candidate of candidates) {
-    posts.set(candidate.postId, { postId: candidate.postId, lexicalScore: candidate.lexicalScore });
+/**
+ * Returns the posts of `chunks`, in order, that are not among the
+ * candidates. Search scores the lexical leg of only the first 2k of them,
+ * to bound the statement. NOTE: a post further down the vector leg then
+ * gets no lexical rank; one below the candidates would add at most
+ * 1 / (60 + candidate limit) to its fused score.
+ */
+function postsMissingFrom(chunks: readonly ScoredChunk[], candidates: readonly LexicalCandidate[]): string[] {
+  const seen = new Set(candidates.map((candidate) => candidate.postId));
+  const missing: string[] = [];
+  for (const chunk of chunks) {
+    if (seen.has(chunk.postId)) continue;
+    seen.add(chunk.postId);
+    missing.push(chunk.postId);
+  }
+  return missing;
+}
+
+/**
+ * Ranks the lexical leg: the candidates by their order, and the vector
+ * leg's other nearest posts by their own lexical score among the
+ * candidates, or below them by the estimate of lexical-rank.ts.
+ */
+function lexicalLegScores(
+  lexical: LexicalLeg,
+  limit: number,
+  others: readonly LexicalCandidate[],
+): RankedLexical[] {
+  const rankOf = lexicalRanker(lexical.candidates, limit, lexical.matchingPosts);
+  return [
+    ...lexical.candidates.map((candidate, index) => ({ ...candidate, rank: index + 1 })),
+    ...others.map((other) => ({ ...other, rank: rankOf(other.lexicalScore) })),
+  ];
+}
+
+interface RankedLexical extends LexicalCandidate {
+  rank: number;
+}
+
+/**
+ * Gives each post its lexical score and rank and its vector score and rank. The
+ * vector rank is over every post in the index: the posts of the nearest
+ * chunks, in their order, take the first ranks exactly, and any other post
+ * gets the rank that the histogram of all posts' best scores estimates,
+ * never better than those.
+ */
+function legScores(lexical: readonly RankedLexical[], bestChunks: Map<string, ScoredChunk>, leg: VectorLeg): LegScores[] {
+  const nearestRanks = new Map<string, number>();
+  for (const chunk of leg.nearest) {
+    if (!nearestRanks.has(chunk.postId)) nearestRanks.set(chunk.postId, nearestRanks.size + 1);
+  }
+  const posts = new Map<string, LegScores>();
+  for (const post of lexical) {
+    posts.set(post.postId, { postId: post.postId, lexicalScore: post.lexicalScore, lexicalRank: post.rank });
   }
   for (const [postId, chunk] of bestChunks) {
     const entry = posts.get(postId) ?? { postId };
     entry.vectorScore = chunk.score;
+    entry.vectorRank = nearestRanks.get(postId) ?? Math.max(nearestRanks.size + 1, leg.ranks.rankOf(chunk.score));
     posts.set(postId, entry);
   }
   return [...posts.values()];

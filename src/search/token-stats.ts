@@ -33,7 +33,7 @@ export class TokenStats {
 
   /** Returns the idf of each token: ln(1 + (N - df + 0.5) / (df + 0.5)). Tokens in no post get 0. */
   async inverseFrequencies(tokens: readonly string[]): Promise<Map<string, number>> {
-    const [total, frequencies] = await Promise.all([this.#readPostCount(), this.#readFrequencies(tokens)]);
+    const [total, frequencies] = await Promise.all([this.readPostCount(), this.#readFrequencies(tokens)]);
     const weights = new Map<string, number>();
     for (const token of tokens) {
       const df = frequencies.get(token) ?? 0;
@@ -42,12 +42,18 @@ export class TokenStats {
     return weights;
   }
 
-  async #readPostCount(): Promise<number> {
+  /** Returns the number of indexed posts (posts with chunks), cached like the frequencies. */
+  async readPostCount(): Promise<number> {
     const now = Date.now();
     if (this.#postCount && now - this.#postCount.at < STATS_TTL_MS) return this.#postCount.value;
     const rows = await this.#db.query(`SELECT COUNT(DISTINCT post_id) AS n FROM ${this.#db.tables.chunks}`);
     this.#postCount = { value: toInt(rows[0]?.n ?? 0), at: now };
     return this.#postCount.value;
+  }
+
+  /** Returns each token's document frequency, counted up to DF_COUNT_CAP. */
+  async documentFrequencies(tokens: readonly string[]): Promise<Map<string, number>> {
+    return this.#readFrequencies(tokens);
   }
 
   async #readFrequencies(tokens: readonly string[]): Promise<Map<string, number>> {

@@ -3,7 +3,8 @@
  * threads.
  *
  * Rows are stored in segments of SEGMENT_ROWS rows: `stride` int8 values per
- * row, then one float32 factor per row (see quantize.ts). A slot number
+ * row, one float32 factor per row (see quantize.ts) and one u32 post ordinal
+ * per row (see VectorCatalog). A slot number
  * names a row: slot >> SEGMENT_SHIFT is its segment, the low bits its row.
  * Only the main thread writes; pool threads read the rows of the segments a
  * task names, up to the row count it was given.
@@ -19,6 +20,8 @@ const RESERVED_BYTES = WASM_PAGE_BYTES;
 export interface Segment {
   rows: number;
   factors: number;
+  /** Address of the rows' post ordinals. */
+  posts: number;
   /** Rows written so far; rows at or above it are free. */
   count: number;
   /** Slot of the segment's first row. */
@@ -51,13 +54,14 @@ export class VectorMemory {
     return this.#top - RESERVED_BYTES;
   }
 
-  /** Writes a quantized row with its factor; returns its slot. */
-  appendRow(row: Int8Array, factor: number): number {
+  /** Writes a quantized row with its factor and its post's ordinal; returns its slot. */
+  appendRow(row: Int8Array, factor: number, postOrdinal: number): number {
     let segment = this.segments.at(-1);
     if (!segment || segment.count === SEGMENT_ROWS) segment = this.#addSegment();
     const rowIndex = segment.count;
     new Int8Array(this.memory.buffer, segment.rows + rowIndex * this.stride, this.stride).set(row);
     new Float32Array(this.memory.buffer, segment.factors, SEGMENT_ROWS)[rowIndex] = factor;
+    new Uint32Array(this.memory.buffer, segment.posts, SEGMENT_ROWS)[rowIndex] = postOrdinal;
     segment.count++;
     return segment.firstSlot + rowIndex;
   }
@@ -100,7 +104,8 @@ export class VectorMemory {
   #addSegment(): Segment {
     const rows = this.#allocate(SEGMENT_ROWS * this.stride);
     const factors = this.#allocate(SEGMENT_ROWS * 4);
-    const segment = { rows, factors, count: 0, firstSlot: this.segments.length * SEGMENT_ROWS };
+    const posts = this.#allocate(SEGMENT_ROWS * 4);
+    const segment = { rows, factors, posts, count: 0, firstSlot: this.segments.length * SEGMENT_ROWS };
     this.segments.push(segment);
     return segment;
   }

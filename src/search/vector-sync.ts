@@ -27,7 +27,7 @@ import { quantizeVector } from "./quantize.js";
 import type { VectorCatalog } from "./vector-catalog.js";
 import type { VectorMemory } from "./vector-memory.js";
 
-const LOAD_BATCH = 2000;
+const LOAD_BATCH = 500;
 const LATE_WINDOW = 2000n;
 const LATE_CHECK_MS = 1000;
 const RECONCILE_MS = 30_000;
@@ -161,7 +161,7 @@ export class VectorSync {
         continue;
       }
       const { row: quantized, factor } = quantizeVector(checked.vector, memory.stride);
-      catalog.add(memory.appendRow(quantized, factor), chunkId, postId);
+      catalog.add(memory.appendRow(quantized, factor, catalog.ordinalOf(postId)), chunkId, postId);
       this.stats.loaded++;
     }
     await this.#requeue(requeue);

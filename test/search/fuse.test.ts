@@ -25,6 +25,19 @@ describe("fuseRanks", () => {
     expect(fused[1]?.vectorScore).toBeNull();
   });
 
+  it("uses vector ranks the caller gives", () => {
+    const fused = fuseRanks([
+      { postId: "1", lexicalScore: 3, vectorScore: 0.2, vectorRank: 4000 },
+      { postId: "2", lexicalScore: 2, vectorScore: 0.9, vectorRank: 3 },
+    ]);
+    const byId = new Map(fused.map((post) => [post.postId, post]));
+    expect(byId.get("1")?.vectorRank).toBe(4000);
+    expect(byId.get("2")?.vectorRank).toBe(3);
+    expect(byId.get("1")?.score).toBeCloseTo((1 / 61 + 1 / 4060) / (2 / 61), 12);
+    expect(byId.get("2")?.score).toBeCloseTo((1 / 62 + 1 / 63) / (2 / 61), 12);
+    expect(fused.map((post) => post.postId)).toEqual(["2", "1"]);
+  });
+
   it("scores 1 for a post first in both legs", () => {
     const [top] = fuseRanks([{ postId: "1", lexicalScore: 1, vectorScore: 1 }]);
     expect(top?.score).toBe(1);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { scoreInt8Rows, topKRows } from "../../src/kernels/reference/int8-scan.js";
+import { bestRowOfPosts, scoreInt8Rows, topKRows } from "../../src/kernels/reference/int8-scan.js";
 import { KernelPool } from "../../src/pool/pool.js";
+import { scanScratchBytes, scanScratchLayout } from "../../src/pool/scan-layout.js";
 import { quantizeVector } from "../../src/search/quantize.js";
 import { VectorCatalog } from "../../src/search/vector-catalog.js";
+import { VectorRankEstimate } from "../../src/search/vector-rank.js";
 import { SEGMENT_ROWS, VectorMemory } from "../../src/search/vector-memory.js";
 
 function seededRandom(seed: number): () => number {
@@ -62,13 +64,15 @@ describe("VectorMemory", () => {
     const rows = SEGMENT_ROWS + 10;
     for (let slot = 0; slot < rows; slot++) {
       const row = new Int8Array(memory.stride).fill(slot % 127);
-      expect(memory.appendRow(row, slot + 1)).toBe(slot);
+      expect(memory.appendRow(row, slot + 1, slot % 5)).toBe(slot);
     }
     expect(memory.segments).toHaveLength(2);
     expect(memory.slotCount).toBe(rows);
     const last = rows - 1;
     expect(new Int8Array(memory.memory.buffer, memory.rowAddress(last), 4)[0]).toBe(last % 127);
     expect(new Float32Array(memory.memory.buffer, memory.factorAddress(last), 1)[0]).toBe(rows);
+    const lastSegment = memory.segments[1]!;
+    expect(new Uint32Array(memory.memory.buffer, lastSegment.posts, 10)[9]).toBe(last % 5);
     memory.clearRow(last);
     expect(new Float32Array(memory.memory.buffer, memory.factorAddress(last), 1)[0]).toBe(0);
   });
@@ -83,45 +87,70 @@ describe("VectorMemory", () => {
 });
 
 describe("int8 scan on the pool", () => {
-  it("matches the reference top k and row scores", async () => {
+  it("matches the reference top k and post bests", async () => {
     const dim = 100;
     const memory = new VectorMemory(dim);
     const random = seededRandom(7);
     const count = SEGMENT_ROWS * 2 + 500;
+    const postCount = 1000;
     const allRows = new Int8Array(count * memory.stride);
     const factors = new Float32Array(count);
+    const postOfRow = new Uint32Array(count);
     for (let slot = 0; slot < count; slot++) {
       const { row, factor } = quantizeVector(randomVector(dim, random), memory.stride);
       const stored = slot % 97 === 0 ? 0 : factor;
-      memory.appendRow(row, stored);
+      const post = Math.floor(random() * postCount);
+      memory.appendRow(row, stored, post);
       allRows.set(row, slot * memory.stride);
       factors[slot] = stored;
+      postOfRow[slot] = post;
     }
     const query = quantizeVector(randomVector(dim, random), memory.stride);
     const expected = scoreInt8Rows(query.row, query.factor, memory.stride, allRows, factors);
+    const expectedPosts = bestRowOfPosts(expected, factors, postOfRow, postCount + 1);
 
     const pool = new KernelPool({ threads: 2, vectorMemory: memory.memory });
     try {
-      const block = memory.acquireBlock(memory.stride + 50 * 8 + 3 * 12);
-      const listSlots = [0, 5, count - 1];
+      const block = memory.acquireBlock(scanScratchBytes(memory.stride, 50, postCount + 1));
       const output = await pool.scanVectors({
         query: query.row,
         queryFactor: query.factor,
         stride: memory.stride,
         segments: memory.segments.map((segment) => ({ ...segment })),
         k: 50,
+        postCount: postCount + 1,
         scratch: block.address,
-        rowList: {
-          rows: Uint32Array.from(listSlots, (slot) => memory.rowAddress(slot)),
-          factors: Uint32Array.from(listSlots, (slot) => memory.factorAddress(slot)),
-        },
       });
       expect(Array.from(output.slots)).toEqual(topKRows(expected, factors, 50));
       expect(Array.from(output.scores)).toEqual(topKRows(expected, factors, 50).map((slot) => expected[slot]));
-      expect(Array.from(output.listScores)).toEqual(listSlots.map((slot) => expected[slot]));
+
+      const layout = scanScratchLayout(block.address, memory.stride, 50, postCount + 1);
+      const postScores = new Float32Array(memory.memory.buffer, layout.postScores, postCount + 1);
+      const postSlots = new Int32Array(memory.memory.buffer, layout.postSlots, postCount + 1);
+      expect(Array.from(postScores)).toEqual(Array.from(expectedPosts.scores));
+      expect(Array.from(postSlots)).toEqual(Array.from(expectedPosts.rows));
+      expect(postScores[postCount]).toBe(-Infinity);
+      expect(postSlots[postCount]).toBe(-1);
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("VectorRankEstimate", () => {
+  it("ranks scores among all posts", () => {
+    const random = seededRandom(3);
+    const scores = Float32Array.from({ length: 20_000 }, () => random() * 1.6 - 0.8);
+    scores[7] = -Infinity;
+    const estimate = new VectorRankEstimate(scores);
+    expect(estimate.postCount).toBe(19_999);
+    const sorted = Array.from(scores).filter((score) => score !== -Infinity).sort((a, b) => b - a);
+    for (const rank of [1, 10, 100, 1000, 15_000]) {
+      const score = sorted[rank - 1]!;
+      expect(Math.abs(estimate.rankOf(score) - rank)).toBeLessThanOrEqual(6);
+    }
+    expect(estimate.rankOf(2)).toBe(1);
+    expect(estimate.rankOf(-2)).toBeGreaterThanOrEqual(19_999);
   });
 });
 
@@ -138,5 +167,18 @@ describe("VectorCatalog", () => {
     expect(catalog.chunkAt(0)).toBeUndefined();
     expect(catalog.remove("10")).toBeUndefined();
     expect(catalog.size).toBe(2);
+  });
+
+  it("gives each post one ordinal for good", () => {
+    const catalog = new VectorCatalog();
+    expect(catalog.ordinalOf("9007199254740993")).toBe(0);
+    expect(catalog.ordinalOf("5")).toBe(1);
+    expect(catalog.ordinalOf("9007199254740993")).toBe(0);
+    catalog.add(0, "10", "5");
+    catalog.remove("10");
+    expect(catalog.findOrdinal("5")).toBe(1);
+    expect(catalog.postAtOrdinal(1)).toBe("5");
+    expect(catalog.findOrdinal("6")).toBeUndefined();
+    expect(catalog.postOrdinalCount).toBe(2);
   });
 });

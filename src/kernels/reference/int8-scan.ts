@@ -28,3 +28,25 @@ export function topKRows(scores: Float32Array, factors: Float32Array, k: number)
   indexes.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
   return indexes.slice(0, k);
 }
+
+/**
+ * Returns each post's best row score and the first row that reached it,
+ * -Infinity and -1 for a post with no row whose factor is other than 0.
+ */
+export function bestRowOfPosts(
+  scores: Float32Array,
+  factors: Float32Array,
+  postOfRow: Uint32Array,
+  postCount: number,
+): { scores: Float32Array; rows: Int32Array } {
+  const best = new Float32Array(postCount).fill(-Infinity);
+  const rows = new Int32Array(postCount).fill(-1);
+  scores.forEach((score, row) => {
+    const post = postOfRow[row] as number;
+    if (factors[row] !== 0 && score > (best[post] as number)) {
+      best[post] = score;
+      rows[post] = row;
+    }
+  });
+  return { scores: best, rows };
+}

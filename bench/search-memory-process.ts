@@ -1,0 +1,75 @@
+/**
+ * Child process of the search bench (forked by search-memory.ts): measures
+ * memory of one engine that searches an already indexed database, in a
+ * process that has run nothing else, so the figures carry no memory that
+ * other sizes, databases or peers left in the allocator.
+ *
+ * It reads RSS (after a garbage collection) once the engine is open, after
+ * the first search loads the vector index, and after the queries, and sends
+ * the three readings back over IPC with the live memory after the queries:
+ * the JS heap in use, memory outside it that JS objects own, and the shared
+ * memory of the vector index.
+ */
+import { pino } from "pino";
+
+import { openEngine } from "../src/engine.js";
+import { MIB, readMemory } from "./memory.js";
+
+export interface MemoryProcessConfig {
+  dbUrl: string;
+  queries: string[];
+  k: number;
+}
+
+export type MemoryProcessMessage =
+  | {
+      type: "done";
+      rssOpenMiB: number;
+      rssAfterLoadMiB: number;
+      rssAfterQueriesMiB: number;
+      liveOpenMiB: number;
+      liveAfterQueriesMiB: number;
+      vectorIndexMiB: number;
+    }
+  | { type: "failed"; error: string };
+
+async function measure(config: MemoryProcessConfig): Promise<MemoryProcessMessage> {
+  const engine = await openEngine({ dbUrl: config.dbUrl, prefix: "wp_", log: pino({ level: "silent" }) });
+  try {
+    const vectorMemory = engine.vectors.memory.memory;
+    const open = readMemory();
+    const liveOpenMiB = open.heapUsedMiB + open.externalMiB + vectorMemory.buffer.byteLength / MIB;
+    await engine.searcher.search({ query: config.queries[0] ?? "search", k: config.k });
+    const loaded = readMemory();
+    for (const query of config.queries) await engine.searcher.search({ query, k: config.k });
+    const done = readMemory();
+    const vectorIndexMiB = vectorMemory.buffer.byteLength / MIB;
+    return {
+      type: "done",
+      rssOpenMiB: open.rssMiB,
+      rssAfterLoadMiB: loaded.rssMiB,
+      rssAfterQueriesMiB: done.rssMiB,
+      liveOpenMiB,
+      liveAfterQueriesMiB: done.heapUsedMiB + done.externalMiB + vectorIndexMiB,
+      vectorIndexMiB,
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+const config = JSON.parse(process.argv[2] ?? "null") as MemoryProcessConfig | null;
+if (!config || !process.send) {
+  process.stderr.write("search-memory-process: run it through child_process.fork with a JSON config argument.\n");
+  process.exitCode = 2;
+} else {
+  measure(config)
+    .catch((error: unknown): MemoryProcessMessage => ({
+      type: "failed",
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }))
+    .then((message) => {
+      process.exitCode = message.type === "done" ? 0 : 1;
+      process.send?.(message, undefined, {}, () => process.disconnect());
+    });
+}
