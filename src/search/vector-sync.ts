@@ -27,7 +27,7 @@ import { quantizeVector } from "./quantize.js";
 import type { VectorCatalog } from "./vector-catalog.js";
 import type { VectorMemory } from "./vector-memory.js";
 
-const LOAD_BATCH = 500;
+const LOAD_BATCH = 2000;
 const LATE_WINDOW = 2000n;
 const LATE_CHECK_MS = 1000;
 const RECONCILE_MS = 30_000;
