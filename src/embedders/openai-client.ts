@@ -135,7 +135,7 @@ export class OpenAiEmbeddingClient {
         rateLimited++;
         waitedMs += failure.retryAfterMs;
         this.#options.log?.warn({ url: this.url, waitMs: failure.retryAfterMs, inputs: inputs.length }, `${failure.message}; retrying after Retry-After`);
-        await sleep(failure.retryAfterMs, undefined, { signal: stop });
+        await waitUnlessAborted(failure.retryAfterMs, stop);
         continue;
       }
       const delay = failure.quickRetry ? quickDelays[quickRetries] : undefined;
@@ -145,7 +145,7 @@ export class OpenAiEmbeddingClient {
       }
       quickRetries++;
       this.#options.log?.warn({ url: this.url, delayMs: delay, inputs: inputs.length }, `${failure.message}; retrying`);
-      await sleep(delay, undefined, { signal: stop });
+      await waitUnlessAborted(delay, stop);
     }
   }
 
@@ -200,6 +200,15 @@ export class OpenAiEmbeddingClient {
   /** Removes the API key from text that came from the server or the network stack. */
   #redact(text: string): string {
     return this.#apiKey === undefined ? text : text.replaceAll(this.#apiKey, "[redacted]");
+  }
+}
+
+/** Waits `ms`; raises the signal's reason, such as the close error, when it aborts first. */
+async function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch (error) {
+    throw signal.aborted ? signal.reason : error;
   }
 }
 
