@@ -40,7 +40,8 @@ export interface EmbedderConfig {
 
 export const EMBED_DEFAULTS = {
   batchSize: 64,
-  // About 500 tokens of English text, which fits models with a 512-token context.
+  // An estimate: about 500 tokens of English text at 4 characters per token,
+  // which fits models with a 512-token context.
   maxInputChars: 2000,
   timeoutMs: 60_000,
   retryAfterCapMs: 120_000,

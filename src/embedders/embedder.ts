@@ -50,13 +50,13 @@ export function hashEmbedderInfo(dim: number = DEFAULT_EMBEDDING_DIM, stopWords:
   return { name: "hash", dim, version: `hash-v2:${dim}${stopWordSuffix(stopWords)}`, stopWords };
 }
 
-/** Longest model name accepted, so that the version fits embedding_version (VARCHAR(191) on MySQL). */
+/** Maximum model name length, so that the version fits embedding_version (VARCHAR(191) on MySQL). */
 export const MAX_MODEL_NAME_LENGTH = 150;
 
 /**
  * Describes an embedder behind an OpenAI-compatible `/v1/embeddings` API,
  * version `openai:<model>:<dim>`. The stop words change the token table
- * though not these vectors; they are part of the version anyway, so that
+ * but not these vectors. They are part of the version anyway, so that
  * `reembed` after a change of stop words rebuilds the token rows too.
  */
 export function openAiEmbedderInfo(model: string, dim: number, stopWords: StopWordSetting = "en"): EmbedderInfo {

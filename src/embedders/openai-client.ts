@@ -1,10 +1,11 @@
 /**
- * A client for OpenAI-compatible embedding APIs (OpenAI, Ollama, vLLM,
- * LiteLLM and others): POST {"model", "input": [texts]} and read
+ * A client for OpenAI-compatible embedding APIs, as OpenAI, Ollama and vLLM
+ * serve them: POST {"model", "input": [texts]} and read
  * {"data": [{"index", "embedding"}]}.
  *
- * One `embed` call sends one request and handles its failures:
- * - 429 and 503 with Retry-After (seconds or HTTP-date) wait as asked while
+ * One `embed` call sends one batch of inputs, again after each failure that
+ * allows it:
+ * - 429 and 503 with Retry-After (seconds or HTTP-date) wait as requested while
  *   the waits of the call add up to at most `retryAfterCapMs`. A longer
  *   wait fails the call at once, so the job falls back to its backoff.
  * - timeouts, connection errors, other 5xx and 429/503 without
@@ -36,7 +37,7 @@ export interface OpenAiClientOptions {
 
 export const DEFAULT_QUICK_RETRY_DELAYS_MS: readonly number[] = [500, 2000];
 
-/** Rate-limit answers one call follows at most, so Retry-After: 0 cannot loop forever. */
+/** Maximum rate-limited responses that one call follows, so Retry-After: 0 cannot loop forever. */
 const MAX_RATE_LIMIT_RETRIES = 20;
 
 /** Characters of a server's error message kept in an error. */
@@ -50,7 +51,7 @@ export class EmbeddingApiError extends Error {
   }
 }
 
-/** The API answered 400 or 413: some input of the request is invalid or too long. */
+/** The API responded with 400 or 413: some input of the request is invalid or too long. */
 export class EmbeddingRejectedError extends Error {
   constructor(
     readonly status: number,
@@ -61,7 +62,7 @@ export class EmbeddingRejectedError extends Error {
     this.name = "EmbeddingRejectedError";
   }
 
-  /** True when the server says that the input is longer than the model's context. */
+  /** True when the server's message reports an input longer than the model's context. */
   get isContextLength(): boolean {
     return /context|too long|too many tokens|maximum.*length|exceed/i.test(this.serverMessage);
   }
@@ -128,7 +129,7 @@ export class OpenAiEmbeddingClient {
       if (failure.retryAfterMs !== null && rateLimited < MAX_RATE_LIMIT_RETRIES) {
         if (waitedMs + failure.retryAfterMs > retryAfterCapMs) {
           throw new EmbeddingApiError(
-            `${failure.message}; it asked to retry after ${failure.retryAfterMs} ms, which would exceed the ` +
+            `${failure.message}; the server requested a retry after ${failure.retryAfterMs} ms, which would exceed the ` +
               `${retryAfterCapMs} ms wait cap (--embed-retry-after-cap-ms), so the job retries after its backoff.`,
           );
         }
@@ -174,7 +175,7 @@ export class OpenAiEmbeddingClient {
     }
 
     if (status >= 200 && status < 300) return { vectors: this.#parse(text, inputs.length) };
-    const message = `Embedding API ${this.url} answered HTTP ${status}: ${this.#redact(serverMessageOf(text))}`;
+    const message = `Embedding API ${this.url} responded with HTTP ${status}: ${this.#redact(serverMessageOf(text))}`;
     if (status === 400 || status === 413) {
       throw new EmbeddingRejectedError(status, this.#redact(serverMessageOf(text)), inputs.length);
     }
@@ -216,7 +217,7 @@ interface Failure {
   message: string;
   /** Whether the request may be sent again after a short delay. */
   quickRetry: boolean;
-  /** The wait the server asked for with Retry-After, or null. */
+  /** The wait the server requested with Retry-After, or null. */
   retryAfterMs: number | null;
   cause?: unknown;
 }
@@ -251,7 +252,7 @@ export function parseEmbeddingResponse(body: unknown, count: number, dim: number
   return vectors as Float32Array[];
 }
 
-/** The `error.message` of an OpenAI-style error body, else the start of the body. */
+/** Returns the `error.message` of an OpenAI-style error body, else the start of the body. */
 function serverMessageOf(text: string): string {
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown; detail?: unknown };
@@ -265,7 +266,7 @@ function serverMessageOf(text: string): string {
   return trimmed === "" ? "(empty body)" : trimmed;
 }
 
-/** The message of a fetch error and of its cause, where undici puts the system error. */
+/** Returns the message of a fetch error and of its cause, where undici puts the system error. */
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";

@@ -9,7 +9,7 @@ import { createLogger } from "../../src/log.js";
 import { Worker, type WorkerResult } from "../../src/queue/worker.js";
 import type { MockEmbeddingServer } from "./mock-embedding-server.js";
 
-/** A debug-level JSON logger whose output the test can read. */
+/** Creates a debug-level JSON logger whose output the test can read. */
 export function captureLogger(): { log: Logger; output: () => string } {
   const lines: string[] = [];
   const destination = new Writable({

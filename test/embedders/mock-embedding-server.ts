@@ -1,7 +1,7 @@
 /**
  * A local OpenAI-compatible embeddings server for the tests, on 127.0.0.1
- * and a free port. It records every request and answers with the replies a
- * test scripts, else with bag-of-words vectors (`mockEmbedding`) listed in
+ * and a free port. It records every request and responds with the replies
+ * a test scripts, else with bag-of-words vectors (`mockEmbedding`) listed in
  * reverse input order, so that clients must map them back by `index`.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
@@ -21,11 +21,11 @@ export interface MockReply {
   headers?: Record<string, string>;
   /** Sent as JSON, or as it is when a string. */
   body?: unknown;
-  /** Wait before answering, in ms. */
+  /** Delay before the response is sent, in ms. */
   delayMs?: number;
 }
 
-/** Returns a scripted reply for a request, or undefined for the default answer. */
+/** Returns a scripted reply for a request, or undefined for the default reply. */
 export type MockResponder = (request: MockRequest) => MockReply | undefined;
 
 export class MockEmbeddingServer {
@@ -77,7 +77,7 @@ export class MockEmbeddingServer {
     return `http://127.0.0.1:${port}`;
   }
 
-  /** The answer of a working server: one vector per input, listed last input first. */
+  /** Builds the reply of a working server: one vector per input, listed last input first. */
   defaultReply(request: MockRequest): MockReply {
     const data = request.input.map((text, index) => ({ object: "embedding", index, embedding: mockEmbedding(text, this.#dim) }));
     return { status: 200, body: { object: "list", model: request.model, data: data.reverse() } };
@@ -90,8 +90,8 @@ export class MockEmbeddingServer {
 }
 
 /**
- * A deterministic stand-in for a model: each lowercase word adds 1 at an
- * FNV-1a hash of the word, and the vector is normalized. Texts that share
+ * Embeds text as a deterministic stand-in for a model: each lowercase word
+ * adds 1 at an FNV-1a hash of the word, and the vector is normalized. Texts that share
  * words get a positive cosine.
  */
 export function mockEmbedding(text: string, dim: number): number[] {
@@ -105,7 +105,7 @@ export function mockEmbedding(text: string, dim: number): number[] {
   return vector.map((value) => value / norm);
 }
 
-/** An OpenAI-style error body. */
+/** Builds an OpenAI-style error body. */
 export function errorBody(message: string, code: string | null = null): unknown {
   return { error: { message, type: "invalid_request_error", param: null, code } };
 }

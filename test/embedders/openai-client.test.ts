@@ -164,7 +164,7 @@ describe("OpenAiEmbeddingClient", () => {
     const error = await createClient({ retryAfterCapMs: 120_000 }).embed(["alpha"]).catch((thrown: unknown) => thrown);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toBeInstanceOf(EmbeddingApiError);
-    expect((error as Error).message).toMatch(/HTTP 429: slow down; it asked to retry after 999000 ms, which would exceed the 120000 ms wait cap/);
+    expect((error as Error).message).toMatch(/HTTP 429: slow down; the server requested a retry after 999000 ms, which would exceed the 120000 ms wait cap/);
     expect(server.requests).toHaveLength(1);
   });
 

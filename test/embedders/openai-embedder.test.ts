@@ -102,6 +102,7 @@ describe.each(targets)("openai embedder on $dialect", (target) => {
       mock.responder = undefined;
     }
 
+    expect(captured.output()).toContain("job failed with an error that retries cannot fix; moved to dead letter");
     const { db } = engine;
     const zebra = await postIdOf(db, "zebra");
     const letters = await db.query(`SELECT reason, attempts FROM ${db.tables.deadLetter} WHERE post_id = ?`, [zebra]);
