@@ -38,25 +38,29 @@ export const GLOBAL_HELP = `Options for every command:
                   must use the same list
   --embedder NAME hash (offline, the default) or openai (an OpenAI-compatible
                   embeddings API); index and search with the same embedder
-  --embed-url URL the API's base URL, e.g. http://127.0.0.1:11434 (/v1/embeddings
-                  is appended unless the path ends in /v1 or /embeddings)
+  --embed-url URL the API's base URL, e.g. http://127.0.0.1:11434; /v1/embeddings
+                  is appended, or /embeddings to a path ending in /v1, and a
+                  path ending in /embeddings is used as given
   --embed-model NAME  model name sent with each request
   --embed-dim N   vector dimension: the model's (openai, required) or
                   8 to 4096 (hash, default ${DEFAULT_EMBEDDING_DIM})
   --embed-batch N maximum chunks in one API request (default ${EMBED_DEFAULTS.batchSize})
   --embed-max-chars N  maximum characters in one API input, title plus chunk;
                   longer chunks are split (default ${EMBED_DEFAULTS.maxInputChars})
-  --embed-timeout-ms N  time limit of one API request (default ${EMBED_DEFAULTS.timeoutMs})
-  --embed-retry-after-cap-ms N  maximum total wait for Retry-After answers
-                  (429, 503) of one request before the job fails its attempt
-                  (default ${EMBED_DEFAULTS.retryAfterCapMs})
-                  Each --embed option may also be set by an environment variable:
-                  WPLLMSEO_EMBEDDER, WPLLMSEO_EMBED_URL, WPLLMSEO_EMBED_MODEL, ...
-                  The API key is read only from $WPLLMSEO_EMBED_API_KEY.
+  --embed-timeout-ms N  time limit of one API request in ms (default ${EMBED_DEFAULTS.timeoutMs})
+  --embed-retry-after-cap-ms N  maximum total Retry-After wait in ms for 429 and
+                  503 responses to one request; a longer wait fails the job's
+                  attempt at once (default ${EMBED_DEFAULTS.retryAfterCapMs})
   --json          print data as JSON
   -v, --verbose   log debug lines
   -q, --quiet     log only warnings and errors
-  -h, --help      show the command's help`;
+  -h, --help      show the command's help
+
+Each --embed option and --embedder may also be set by an environment
+variable: WPLLMSEO_EMBEDDER, WPLLMSEO_EMBED_URL, WPLLMSEO_EMBED_MODEL,
+WPLLMSEO_EMBED_DIM, WPLLMSEO_EMBED_BATCH, WPLLMSEO_EMBED_MAX_CHARS,
+WPLLMSEO_EMBED_TIMEOUT_MS and WPLLMSEO_EMBED_RETRY_AFTER_CAP_MS. The API key
+is read only from $WPLLMSEO_EMBED_API_KEY and sent as a Bearer token.`;
 
 export interface GlobalOptions {
   dbUrl: string;
