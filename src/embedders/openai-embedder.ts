@@ -16,8 +16,7 @@ import { PermanentJobError } from "../queue/permanent-job-error.js";
 import type { Embedder, EmbedderInfo } from "./embedder.js";
 import { EmbeddingBatcher } from "./embedding-batcher.js";
 import { EmbeddingRejectedError, OpenAiEmbeddingClient } from "./openai-client.js";
-import { sha256Hex } from "./sha256.js";
-import { vectorBytes } from "./vector-codec.js";
+import { vectorChecksum } from "./vector-codec.js";
 
 export interface OpenAiEmbedderOptions {
   /** The endpoint, as `resolveEmbeddingsUrl` returns it. */
@@ -51,7 +50,7 @@ export function createOpenAiEmbedder(
         prepared.chunks.map(async ({ text, tokenCount, input }, index): Promise<EmbeddedChunk> => {
           try {
             const vector = await batcher.embed(input, signal);
-            return { text, tokenCount, vector, checksum: sha256Hex(vectorBytes(vector)) };
+            return { text, tokenCount, vector, checksum: vectorChecksum(vector) };
           } catch (error) {
             throw error instanceof EmbeddingRejectedError ? rejectedChunkError(error, index, total, options.maxInputChars) : error;
           }

@@ -1,7 +1,7 @@
 /**
  * The `embed_post` job handler: chunk, tokenize and embed one post with the
- * configured embedder, then hand the worker a write that replaces the post's chunks and
- * tokens in the same transaction that completes the job.
+ * configured embedder, then hand the worker a write that replaces the
+ * post's chunks and tokens in the same transaction that completes the job.
  */
 import type { Embedder } from "../embedders/embedder.js";
 import type { ClaimedJob, JobContext, JobHandler, JobWrite } from "../queue/types.js";

@@ -7,7 +7,7 @@
 import { Piscina, workerData } from "piscina";
 
 import type { StopWordSetting } from "../embedders/embedder.js";
-import { sha256Hex } from "../embedders/sha256.js";
+import { vectorChecksum } from "../embedders/vector-codec.js";
 import { DEFAULT_CHUNK_OPTIONS, chunkText, type ChunkOptions } from "../indexer/chunk-text.js";
 import { scoreTokens, type ScoredToken } from "../indexer/score-tokens.js";
 import { toPlainText } from "../indexer/plain-text.js";
@@ -81,11 +81,11 @@ export function embedPost(input: EmbedPostInput): EmbedPostOutput {
   const { titleTokens } = split;
   const chunks: EmbeddedChunk[] = split.chunks.map(({ text, tokens }) => {
     const vector = kernels.hashEmbed([...titleTokens, ...tokens], input.dim);
-    return { text, tokenCount: tokens.length, vector, checksum: checksumOf(vector) };
+    return { text, tokenCount: tokens.length, vector, checksum: vectorChecksum(vector) };
   });
   if (chunks.length === 0 && titleTokens.length > 0) {
     const vector = kernels.hashEmbed(titleTokens, input.dim);
-    chunks.push({ text: input.title, tokenCount: 0, vector, checksum: checksumOf(vector) });
+    chunks.push({ text: input.title, tokenCount: 0, vector, checksum: vectorChecksum(vector) });
   }
 
   const output = { chunks, tokens: split.tokens };
@@ -206,9 +206,4 @@ function withTransfer<T>(value: T, buffers: ArrayBufferLike[]): T {
  */
 function escapeMarkup(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("[", "&#91;");
-}
-
-/** Returns the SHA-256 of the vector's float32 bytes, the checksum stored with it. */
-function checksumOf(vector: Float32Array): string {
-  return sha256Hex(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
 }
