@@ -136,6 +136,21 @@ describe.each(targets)("openai embedder on $dialect", (target) => {
     expect(String(jobs[0]?.last_error)).toMatch(/returned a response that is not JSON/);
   });
 
+  it.skipIf(target.skipReason)("fails the attempt at once on Retry-After over the cap", async () => {
+    mock.script.push({ status: 429, headers: { "retry-after": "999" }, body: errorBody("Rate limit reached") });
+    await importPost(engine.db, { source: "heron", title: "Herons", url: "", content: "Herons wade in shallow water." });
+    const started = performance.now();
+    const summary = await drainQueue(engine, captured.log);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(summary.retried).toBe(1);
+    expect(summary.deadLettered).toBe(0);
+    const { db } = engine;
+    const jobs = await db.query(`SELECT status, attempts, last_error FROM ${db.tables.jobs} WHERE post_id = ?`, [await postIdOf(db, "heron")]);
+    expect(jobs[0]?.status).toBe("queued");
+    expect(toInt(jobs[0]?.attempts)).toBe(1);
+    expect(String(jobs[0]?.last_error)).toMatch(/retry after 999000 ms, which would exceed the 5000 ms wait cap/);
+  });
+
   it.skipIf(target.skipReason)("keeps the API key out of logs and errors", async () => {
     mock.script.push({ status: 401, body: errorBody(`Incorrect API key provided: ${API_KEY}`) });
     await importPost(engine.db, { source: "badger", title: "Badgers", url: "", content: "Badgers dig setts." });
