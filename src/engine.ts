@@ -4,7 +4,8 @@
  */
 import type { Logger } from "pino";
 
-import { hashEmbedderInfo, type EmbedderInfo, type StopWordSetting } from "./embedders/embedder.js";
+import type { Embedder, StopWordSetting } from "./embedders/embedder.js";
+import { createEmbedder, describeEmbedder, type EmbedderConfig } from "./embedders/embedder-config.js";
 import { loadKernels, type Kernels } from "./kernels/index.js";
 import { KernelPool } from "./pool/pool.js";
 import { Searcher } from "./search/search.js";
@@ -27,8 +28,10 @@ export interface EngineOptions {
    * still go to `dbUrl`, which serves both when this is not set.
    */
   readDbUrl?: string;
-  /** Stop-word list for posts and queries; default "en". */
+  /** Stop-word list for posts and queries when `embedder` is not given; default "en". */
   stopWords?: StopWordSetting;
+  /** The embedder; default: the hashing embedder with `stopWords`. */
+  embedder?: EmbedderConfig;
 }
 
 export interface Engine {
@@ -37,7 +40,7 @@ export interface Engine {
   readDb: Db;
   kernels: Kernels;
   pool: KernelPool;
-  embedder: EmbedderInfo;
+  embedder: Embedder;
   searcher: Searcher;
   vectors: VectorIndex;
   log: Logger;
@@ -56,6 +59,8 @@ export async function openDatabase(options: EngineOptions): Promise<Db> {
 }
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const config: EmbedderConfig = options.embedder ?? { kind: "hash", stopWords: options.stopWords ?? "en" };
+  const info = describeEmbedder(config);
   const db = await openDatabase(options);
   let readDb = db;
   try {
@@ -65,9 +70,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     throw error;
   }
   const kernels = await loadKernels();
-  const embedder = hashEmbedderInfo(undefined, options.stopWords);
-  const vectors = new VectorIndex({ db: readDb, queueDb: db, dim: embedder.dim, version: embedder.version, log: options.log });
+  const vectors = new VectorIndex({ db: readDb, queueDb: db, dim: info.dim, version: info.version, log: options.log });
   const pool = new KernelPool({ threads: options.threads, vectorMemory: vectors.memory.memory });
+  const embedder = createEmbedder(config, pool, kernels, options.log);
   const searcher = new Searcher({ db: readDb, pool, kernels, embedder, vectors, log: options.log });
   return {
     db,
@@ -79,6 +84,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     vectors,
     log: options.log,
     async close() {
+      embedder.close();
       await pool.close();
       if (readDb !== db) await readDb.close();
       await db.close();

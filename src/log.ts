@@ -88,6 +88,13 @@ function serializeError(error: unknown): unknown {
   return serialized;
 }
 
+/**
+ * Fields replaced by "[redacted]" wherever they appear at these paths, so an
+ * API key passed in a log record by mistake is not written. The embedding
+ * client keeps its key in a private field and never puts it in a record.
+ */
+const REDACTED_PATHS = ["apiKey", "*.apiKey", "authorization", "*.authorization", "headers.authorization", "*.headers.authorization"];
+
 /** Creates the process's root logger. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const output = options.destination ?? process.stderr;
@@ -96,5 +103,13 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   else if (options.quiet) level = "warn";
   const json = options.json ?? output.isTTY !== true;
   const destination = json ? output : createLineDestination(output);
-  return pino({ level, base: { pid: process.pid }, serializers: { err: serializeError } }, destination);
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      serializers: { err: serializeError },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    destination,
+  );
 }

@@ -8,7 +8,7 @@ import { deadLetterCommand } from "./commands/dead-letter.js";
 import { dbVersionCommand, upgradeCommand } from "./commands/schema.js";
 import { importCommand } from "./commands/import.js";
 import { migrateEmbeddingsCommand } from "./commands/migrate-embeddings.js";
-import { reindexCommand } from "./commands/reindex.js";
+import { reembedCommand, reindexCommand } from "./commands/reindex.js";
 import { searchCommand } from "./commands/search.js";
 import { serveCommand } from "./commands/serve.js";
 import { workerCommand } from "./commands/worker.js";
@@ -20,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   dbVersionCommand,
   importCommand,
   reindexCommand,
+  reembedCommand,
   workerCommand,
   deadLetterCommand,
   searchCommand,
@@ -43,7 +44,19 @@ Run \`wpllmseo <command> --help\` for a command's options.`;
 }
 
 /** Global options that take a value, so that their value is not taken for the command name. */
-const VALUE_OPTIONS = new Set(["--db", "--prefix", "--stop-words"]);
+const VALUE_OPTIONS = new Set([
+  "--db",
+  "--prefix",
+  "--stop-words",
+  "--embedder",
+  "--embed-url",
+  "--embed-model",
+  "--embed-dim",
+  "--embed-batch",
+  "--embed-max-chars",
+  "--embed-timeout-ms",
+  "--embed-retry-after-cap-ms",
+]);
 
 /**
  * Moves the command name to the front, so global options may come before it

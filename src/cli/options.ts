@@ -4,7 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { STOP_WORD_SETTINGS, type StopWordSetting } from "../embedders/embedder.js";
+import { DEFAULT_EMBEDDING_DIM, STOP_WORD_SETTINGS, type StopWordSetting } from "../embedders/embedder.js";
+import { describeEmbedder, EMBED_DEFAULTS, EMBEDDER_KINDS, type EmbedderConfig, type EmbedderKind } from "../embedders/embedder-config.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_DB_URL = "sqlite:./wpllmseo.db";
@@ -14,6 +15,14 @@ export const GLOBAL_OPTIONS = {
   db: { type: "string" },
   prefix: { type: "string" },
   "stop-words": { type: "string" },
+  embedder: { type: "string" },
+  "embed-url": { type: "string" },
+  "embed-model": { type: "string" },
+  "embed-dim": { type: "string" },
+  "embed-batch": { type: "string" },
+  "embed-max-chars": { type: "string" },
+  "embed-timeout-ms": { type: "string" },
+  "embed-retry-after-cap-ms": { type: "string" },
   json: { type: "boolean", default: false },
   verbose: { type: "boolean", short: "v", default: false },
   quiet: { type: "boolean", short: "q", default: false },
@@ -27,15 +36,37 @@ export const GLOBAL_HELP = `Options for every command:
   --stop-words L  stop words dropped from posts and queries: en, de or none
                   (default: $WPLLMSEO_STOP_WORDS, else en); indexing and search
                   must use the same list
+  --embedder NAME hash (offline, the default) or openai (an OpenAI-compatible
+                  embeddings API); index and search with the same embedder
+  --embed-url URL the API's base URL, e.g. http://127.0.0.1:11434; /v1/embeddings
+                  is appended, or /embeddings to a path ending in /v1, and a
+                  path ending in /embeddings is used as given
+  --embed-model NAME  model name sent with each request
+  --embed-dim N   vector dimension: the model's (openai, required) or
+                  8 to 4096 (hash, default ${DEFAULT_EMBEDDING_DIM})
+  --embed-batch N maximum chunks in one API request (default ${EMBED_DEFAULTS.batchSize})
+  --embed-max-chars N  maximum characters in one API input, title plus chunk;
+                  longer chunks are split (default ${EMBED_DEFAULTS.maxInputChars})
+  --embed-timeout-ms N  time limit of one API request in ms (default ${EMBED_DEFAULTS.timeoutMs})
+  --embed-retry-after-cap-ms N  maximum total Retry-After wait in ms for 429 and
+                  503 responses to one request; a longer wait fails the job's
+                  attempt at once (default ${EMBED_DEFAULTS.retryAfterCapMs})
   --json          print data as JSON
   -v, --verbose   log debug lines
   -q, --quiet     log only warnings and errors
-  -h, --help      show the command's help`;
+  -h, --help      show the command's help
+
+Each --embed option and --embedder may also be set by an environment
+variable: WPLLMSEO_EMBEDDER, WPLLMSEO_EMBED_URL, WPLLMSEO_EMBED_MODEL,
+WPLLMSEO_EMBED_DIM, WPLLMSEO_EMBED_BATCH, WPLLMSEO_EMBED_MAX_CHARS,
+WPLLMSEO_EMBED_TIMEOUT_MS and WPLLMSEO_EMBED_RETRY_AFTER_CAP_MS. The API key
+is read only from $WPLLMSEO_EMBED_API_KEY and sent as a Bearer token.`;
 
 export interface GlobalOptions {
   dbUrl: string;
   prefix: string;
   stopWords: StopWordSetting;
+  embedder: EmbedderConfig;
   json: boolean;
   verbose: boolean;
   quiet: boolean;
@@ -68,6 +99,7 @@ export function readGlobalOptions(values: Record<string, unknown>): GlobalOption
     dbUrl,
     prefix,
     stopWords: stopWords as StopWordSetting,
+    embedder: readEmbedderConfig(values, stopWords as StopWordSetting),
     json: values.json === true,
     verbose: values.verbose === true,
     quiet: values.quiet === true,
@@ -88,4 +120,49 @@ export function readWholeNumber(
     throw new UsageError(`Invalid ${option} ${JSON.stringify(value)}: use a whole number from ${range.min} to ${range.max}.`);
   }
   return number;
+}
+
+/** Reads an --embed option, else its environment variable (`--embed-model` -> WPLLMSEO_EMBED_MODEL). */
+function readEmbedSetting(values: Record<string, unknown>, option: string): { value: string | undefined; source: string } {
+  const variable = `WPLLMSEO_${option.replaceAll("-", "_").toUpperCase()}`;
+  const given = values[option];
+  if (typeof given === "string") return { value: given, source: `--${option}` };
+  const fromEnv = process.env[variable];
+  return { value: fromEnv === "" ? undefined : fromEnv, source: `$${variable}` };
+}
+
+function readEmbedNumber(values: Record<string, unknown>, option: string, range: { min: number; max: number }): number | undefined {
+  const { value, source } = readEmbedSetting(values, option);
+  if (value === undefined) return undefined;
+  const number = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+    throw new UsageError(`Invalid ${source} ${JSON.stringify(value)}: use a whole number from ${range.min} to ${range.max}.`);
+  }
+  return number;
+}
+
+/** Reads the embedder settings from the options and their environment variables, and checks them. */
+export function readEmbedderConfig(values: Record<string, unknown>, stopWords: StopWordSetting): EmbedderConfig {
+  const kind = readEmbedSetting(values, "embedder");
+  const name = kind.value ?? "hash";
+  if (!(EMBEDDER_KINDS as readonly string[]).includes(name)) {
+    throw new UsageError(`Invalid ${kind.source} ${JSON.stringify(name)}: use ${EMBEDDER_KINDS.join(" or ")}.`);
+  }
+  const config: EmbedderConfig = {
+    kind: name as EmbedderKind,
+    stopWords,
+    dim: readEmbedNumber(values, "embed-dim", { min: 1, max: 16_384 }),
+    url: readEmbedSetting(values, "embed-url").value,
+    model: readEmbedSetting(values, "embed-model").value,
+    batchSize: readEmbedNumber(values, "embed-batch", { min: 1, max: 2048 }),
+    maxInputChars: readEmbedNumber(values, "embed-max-chars", { min: 64, max: 1_000_000 }),
+    timeoutMs: readEmbedNumber(values, "embed-timeout-ms", { min: 100, max: 3_600_000 }),
+    retryAfterCapMs: readEmbedNumber(values, "embed-retry-after-cap-ms", { min: 0, max: 86_400_000 }),
+  };
+  try {
+    describeEmbedder(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return config;
 }

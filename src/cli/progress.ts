@@ -21,9 +21,9 @@ export class Progress {
     this.#log = log;
   }
 
-  /** Counts one item done; `detail` describes the totals so far. */
-  tick(detail: string): void {
-    this.#count++;
+  /** Counts `count` items done (default 1); `detail` describes the totals so far. */
+  tick(detail: string, count = 1): void {
+    this.#count += count;
     const now = performance.now();
     if (now - this.#lastShown < (this.#tty ? REDRAW_EVERY_MS : LOG_EVERY_MS)) return;
     this.#lastShown = now;

@@ -1,3 +1,5 @@
+import type { EmbedPostOutput } from "../pool/tasks.js";
+
 /**
  * An embedder turns chunk texts into vectors of one fixed dimension.
  *
@@ -15,6 +17,16 @@ export interface EmbedderInfo {
 export type StopWordSetting = "en" | "de" | "none";
 
 export const STOP_WORD_SETTINGS: readonly StopWordSetting[] = ["en", "de", "none"];
+
+/** An embedder that indexes posts and search queries alike. */
+export interface Embedder extends EmbedderInfo {
+  /** Chunks, tokenizes and embeds one post; `signal` aborts waits and requests. */
+  embedPost(post: { title: string; content: string }, signal?: AbortSignal): Promise<EmbedPostOutput>;
+  /** Embeds a search query; `tokens` are the query's tokens under the same stop words. */
+  embedQuery(query: string, tokens: readonly string[]): Promise<Float32Array>;
+  /** Aborts requests in flight; later calls fail. */
+  close(): void;
+}
 
 export const DEFAULT_EMBEDDING_DIM = 384;
 
@@ -35,8 +47,31 @@ export function hashEmbedderInfo(dim: number = DEFAULT_EMBEDDING_DIM, stopWords:
   if (!STOP_WORD_SETTINGS.includes(stopWords)) {
     throw new RangeError(`Invalid stop-word list "${String(stopWords)}": use ${STOP_WORD_SETTINGS.join(", ")}.`);
   }
-  // The stop words change the tokens and so the vectors; English, the
-  // default, keeps the plain version string.
-  const suffix = stopWords === "en" ? "" : `:stop-${stopWords}`;
-  return { name: "hash", dim, version: `hash-v2:${dim}${suffix}`, stopWords };
+  return { name: "hash", dim, version: `hash-v2:${dim}${stopWordSuffix(stopWords)}`, stopWords };
+}
+
+/** Maximum model name length, so that the version fits embedding_version (VARCHAR(191) on MySQL). */
+export const MAX_MODEL_NAME_LENGTH = 150;
+
+/**
+ * Describes an embedder behind an OpenAI-compatible `/v1/embeddings` API,
+ * version `openai:<model>:<dim>`. The stop words change the token table
+ * but not these vectors. They are part of the version anyway, so that
+ * `reembed` after a change of stop words rebuilds the token rows too.
+ */
+export function openAiEmbedderInfo(model: string, dim: number, stopWords: StopWordSetting = "en"): EmbedderInfo {
+  if (model.length === 0 || model.length > MAX_MODEL_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(model)) {
+    throw new RangeError(
+      `Invalid embedding model name ${JSON.stringify(model)}: use 1 to ${MAX_MODEL_NAME_LENGTH} characters without control characters.`,
+    );
+  }
+  if (!Number.isInteger(dim) || dim < 1 || dim > 16_384) {
+    throw new RangeError(`Invalid embedding dimension ${dim}: use the model's dimension, a whole number from 1 to 16384.`);
+  }
+  return { name: "openai", dim, version: `openai:${model}:${dim}${stopWordSuffix(stopWords)}`, stopWords };
+}
+
+/** The stop words change the tokens; English, the default, keeps the plain version string. */
+function stopWordSuffix(stopWords: StopWordSetting): string {
+  return stopWords === "en" ? "" : `:stop-${stopWords}`;
 }

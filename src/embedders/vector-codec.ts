@@ -8,6 +8,8 @@
  */
 import os from "node:os";
 
+import { sha256Hex } from "./sha256.js";
+
 if (os.endianness() !== "LE") {
   throw new Error("wpllmseo stores vectors as little-endian float32 and supports little-endian hosts only.");
 }
@@ -45,6 +47,11 @@ export function parseVectorJson(text: string): Float32Array | null {
 /** Returns the vector's little-endian float32 bytes as a Buffer that shares its memory. */
 export function vectorBytes(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** Returns the checksum stored with a vector: the SHA-256 of its float32 bytes, as lowercase hex. */
+export function vectorChecksum(vector: Float32Array): string {
+  return sha256Hex(vectorBytes(vector));
 }
 
 /** Copies little-endian float32 bytes into a new vector; null when the length is not a multiple of 4. */

@@ -18,6 +18,8 @@ export interface EnqueuePostsOptions {
   /** Enqueue every post, indexed or not. */
   all: boolean;
   batchSize: number;
+  /** Called after each batch with the batch's post count and the totals so far. */
+  onProgress?: (batchPosts: number, result: EnqueuePostsResult) => void;
 }
 
 export interface EnqueuePostsResult {
@@ -39,17 +41,49 @@ export async function enqueuePosts(db: Db, options: EnqueuePostsOptions): Promis
         else result.alreadyQueued++;
       }
     });
+    options.onProgress?.(ids.length, { ...result });
   }
 }
 
-async function selectPostIds(db: Db, afterId: bigint, options: EnqueuePostsOptions): Promise<string[]> {
-  const { posts, chunks } = db.tables;
-  const unindexed = options.all
+/** Counts the posts that `enqueuePosts` would enqueue or find already queued. */
+export async function countPostsToEnqueue(db: Db, options: Pick<EnqueuePostsOptions, "version" | "all">): Promise<number> {
+  const rows = await db.query(
+    `SELECT COUNT(*) AS posts FROM ${db.tables.posts} p WHERE 1 = 1${unindexedCondition(db, options)}`,
+    options.all ? [] : [options.version],
+  );
+  return Number(rows[0]?.posts ?? 0);
+}
+
+export interface VersionCount {
+  version: string | null;
+  chunks: number;
+  posts: number;
+}
+
+/** Counts chunks and posts per embedding_version, most chunks first. */
+export async function countChunksByVersion(db: Db): Promise<VersionCount[]> {
+  const rows = await db.query(
+    `SELECT embedding_version, COUNT(*) AS chunks, COUNT(DISTINCT post_id) AS posts FROM ${db.tables.chunks}` +
+      " GROUP BY embedding_version ORDER BY chunks DESC",
+  );
+  return rows.map((row) => ({
+    version: typeof row.embedding_version === "string" ? row.embedding_version : null,
+    chunks: Number(row.chunks),
+    posts: Number(row.posts),
+  }));
+}
+
+/** The condition on posts `p` that keeps those with no chunk of the version; its `?` takes the version. */
+function unindexedCondition(db: Db, options: Pick<EnqueuePostsOptions, "all">): string {
+  return options.all
     ? ""
-    : ` AND NOT EXISTS (SELECT 1 FROM ${chunks} c WHERE c.post_id = p.id AND c.embedding_version = ?)`;
+    : ` AND NOT EXISTS (SELECT 1 FROM ${db.tables.chunks} c WHERE c.post_id = p.id AND c.embedding_version = ?)`;
+}
+
+async function selectPostIds(db: Db, afterId: bigint, options: EnqueuePostsOptions): Promise<string[]> {
   const params: unknown[] = options.all ? [afterId] : [afterId, options.version];
   const rows = await db.query(
-    `SELECT p.id FROM ${posts} p WHERE p.id > ?${unindexed} ORDER BY p.id LIMIT ${options.batchSize}`,
+    `SELECT p.id FROM ${db.tables.posts} p WHERE p.id > ?${unindexedCondition(db, options)} ORDER BY p.id LIMIT ${options.batchSize}`,
     params,
   );
   return rows.map((row) => toId(row.id));

@@ -1,11 +1,10 @@
 /**
- * The `embed_post` job handler: chunk, tokenize and embed one post on the
- * pool, then hand the worker a write that replaces the post's chunks and
- * tokens in the same transaction that completes the job.
+ * The `embed_post` job handler: chunk, tokenize and embed one post with the
+ * configured embedder, then hand the worker a write that replaces the
+ * post's chunks and tokens in the same transaction that completes the job.
  */
-import type { EmbedderInfo } from "../embedders/embedder.js";
-import type { KernelPool } from "../pool/pool.js";
-import type { ClaimedJob, JobHandler, JobWrite } from "../queue/types.js";
+import type { Embedder } from "../embedders/embedder.js";
+import type { ClaimedJob, JobContext, JobHandler, JobWrite } from "../queue/types.js";
 import type { Db } from "../store/db.js";
 import { toId } from "../store/rows.js";
 import { removePostIndex, writePostIndex } from "./write-post-index.js";
@@ -14,8 +13,7 @@ export const EMBED_POST_JOB = "embed_post";
 
 export interface IndexPostDeps {
   db: Db;
-  pool: KernelPool;
-  embedder: EmbedderInfo;
+  embedder: Embedder;
 }
 
 interface PostRow {
@@ -26,19 +24,14 @@ interface PostRow {
 }
 
 export function createIndexPostHandler(deps: IndexPostDeps): JobHandler {
-  return async (job: ClaimedJob): Promise<JobWrite> => {
+  return async (job: ClaimedJob, context?: JobContext): Promise<JobWrite> => {
     const postId = postIdOf(job);
     const post = await readPost(deps.db, postId);
     if (!post) {
       return (tx) => removePostIndex(tx, postId);
     }
 
-    const embedded = await deps.pool.embedPost({
-      title: post.title,
-      content: post.content,
-      dim: deps.embedder.dim,
-      stopWords: deps.embedder.stopWords,
-    });
+    const embedded = await deps.embedder.embedPost({ title: post.title, content: post.content }, context?.signal);
 
     return async (tx) => {
       const current = await readPost(tx, postId);

@@ -16,6 +16,8 @@ import type { SharedWasmMemory } from "../kernels/int8-scan.js";
 import type {
   EmbedPostInput,
   EmbedPostOutput,
+  PreparePostInput,
+  PreparePostOutput,
   ScanVectorsInput,
   ScanVectorsOutput,
 } from "./tasks.js";
@@ -48,6 +50,10 @@ export class KernelPool {
 
   embedPost(input: EmbedPostInput): Promise<EmbedPostOutput> {
     return this.#piscina.run(input, { name: "embedPost" }) as Promise<EmbedPostOutput>;
+  }
+
+  preparePost(input: PreparePostInput): Promise<PreparePostOutput> {
+    return this.#piscina.run(input, { name: "preparePost" }) as Promise<PreparePostOutput>;
   }
 
   scanVectors(input: ScanVectorsInput): Promise<ScanVectorsOutput> {

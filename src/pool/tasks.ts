@@ -7,8 +7,8 @@
 import { Piscina, workerData } from "piscina";
 
 import type { StopWordSetting } from "../embedders/embedder.js";
-import { sha256Hex } from "../embedders/sha256.js";
-import { DEFAULT_CHUNK_OPTIONS, chunkText } from "../indexer/chunk-text.js";
+import { vectorChecksum } from "../embedders/vector-codec.js";
+import { DEFAULT_CHUNK_OPTIONS, chunkText, type ChunkOptions } from "../indexer/chunk-text.js";
 import { scoreTokens, type ScoredToken } from "../indexer/score-tokens.js";
 import { toPlainText } from "../indexer/plain-text.js";
 import { loadKernelsSync, type KernelFlavor } from "../kernels/index.js";
@@ -37,27 +37,79 @@ export interface EmbedPostOutput {
   tokens: ScoredToken[];
 }
 
+export interface PreparePostInput {
+  title: string;
+  content: string;
+  stopWords: StopWordSetting;
+  /** Maximum length of one embedding input (title, blank line, chunk) in UTF-16 code units. */
+  maxInputChars: number;
+}
+
+export interface PreparedChunk {
+  text: string;
+  tokenCount: number;
+  /** The text sent to the embedding model: the title, a blank line and the chunk. */
+  input: string;
+}
+
+export interface PreparePostOutput {
+  chunks: PreparedChunk[];
+  tokens: ScoredToken[];
+}
+
+interface SplitPost {
+  titleTokens: string[];
+  chunks: { text: string; tokens: string[] }[];
+  tokens: ScoredToken[];
+}
+
+/** Chunks and tokenizes one post and scores its tokens for the token table. */
+function splitPost(title: string, content: string, stopWords: StopWordSetting, chunkOptions: ChunkOptions): SplitPost {
+  const options = { stopWords };
+  const titleTokens = kernels.tokenize(escapeMarkup(title), options);
+  const bodyTokens: string[] = [];
+  const chunks = chunkText(toPlainText(content), chunkOptions).map((text) => {
+    const tokens = kernels.tokenize(escapeMarkup(text), options);
+    bodyTokens.push(...tokens);
+    return { text, tokens };
+  });
+  return { titleTokens, chunks, tokens: scoreTokens(titleTokens, bodyTokens) };
+}
+
 /** Chunks, tokenizes and embeds one post; the title is embedded with every chunk. */
 export function embedPost(input: EmbedPostInput): EmbedPostOutput {
-  const body = toPlainText(input.content);
-  const options = { stopWords: input.stopWords };
-  const titleTokens = kernels.tokenize(escapeMarkup(input.title), options);
-  const bodyTokens: string[] = [];
-  const chunks: EmbeddedChunk[] = [];
-
-  for (const text of chunkText(body, DEFAULT_CHUNK_OPTIONS)) {
-    const chunkTokens = kernels.tokenize(escapeMarkup(text), options);
-    bodyTokens.push(...chunkTokens);
-    const vector = kernels.hashEmbed([...titleTokens, ...chunkTokens], input.dim);
-    chunks.push({ text, tokenCount: chunkTokens.length, vector, checksum: checksumOf(vector) });
-  }
+  const split = splitPost(input.title, input.content, input.stopWords, DEFAULT_CHUNK_OPTIONS);
+  const { titleTokens } = split;
+  const chunks: EmbeddedChunk[] = split.chunks.map(({ text, tokens }) => {
+    const vector = kernels.hashEmbed([...titleTokens, ...tokens], input.dim);
+    return { text, tokenCount: tokens.length, vector, checksum: vectorChecksum(vector) };
+  });
   if (chunks.length === 0 && titleTokens.length > 0) {
     const vector = kernels.hashEmbed(titleTokens, input.dim);
-    chunks.push({ text: input.title, tokenCount: 0, vector, checksum: checksumOf(vector) });
+    chunks.push({ text: input.title, tokenCount: 0, vector, checksum: vectorChecksum(vector) });
   }
 
-  const output = { chunks, tokens: scoreTokens(titleTokens, bodyTokens) };
+  const output = { chunks, tokens: split.tokens };
   return withTransfer(output, chunks.map((chunk) => chunk.vector.buffer));
+}
+
+/**
+ * Chunks and tokenizes one post for an embedder outside the pool. Chunks are
+ * cut so that each input, the title (at most a quarter of the limit) plus a
+ * blank line plus the chunk, fits `maxInputChars` UTF-16 code units.
+ */
+export function preparePost(input: PreparePostInput): PreparePostOutput {
+  // Code points, so a cut never splits a surrogate pair; each takes at most two code units.
+  const title = Array.from(input.title.trim()).slice(0, Math.floor(input.maxInputChars / 8)).join("");
+  const prefix = title === "" ? "" : `${title}\n\n`;
+  const maxChars = input.maxInputChars - prefix.length;
+  const split = splitPost(input.title, input.content, input.stopWords, { ...DEFAULT_CHUNK_OPTIONS, maxChars });
+  const chunks = split.chunks.map(({ text, tokens }) => ({ text, tokenCount: tokens.length, input: `${prefix}${text}` }));
+  if (chunks.length === 0 && split.titleTokens.length > 0) {
+    const wholeTitle = Array.from(input.title.trim()).slice(0, input.maxInputChars / 2).join("");
+    chunks.push({ text: input.title, tokenCount: 0, input: wholeTitle });
+  }
+  return { chunks, tokens: split.tokens };
 }
 
 export interface ScanSegment {
@@ -162,9 +214,4 @@ function withTransfer<T>(value: T, buffers: ArrayBufferLike[]): T {
  */
 function escapeMarkup(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("[", "&#91;");
-}
-
-/** Returns the SHA-256 of the vector's float32 bytes, the checksum stored with it. */
-function checksumOf(vector: Float32Array): string {
-  return sha256Hex(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
 }

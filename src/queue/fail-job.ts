@@ -2,6 +2,7 @@ import type { Db } from "../store/db.js";
 import { toIdParam } from "../store/rows.js";
 import { offsetParam, sqlNow, sqlNowPlus } from "../store/sql-time.js";
 import { insertDeadLetters } from "./insert-dead-letters.js";
+import { isPermanentJobError } from "./permanent-job-error.js";
 import { computeRetryDelayMs } from "./retry-delay.js";
 import type { ClaimedJob, FailOutcome } from "./types.js";
 
@@ -52,8 +53,10 @@ async function markJobFailed(tx: Db, job: FailedJob, message: string): Promise<b
  * Records a failed attempt of a claimed job. Below max_attempts the job is
  * queued again after `computeRetryDelayMs`. At max_attempts it is marked
  * failed and copied to the dead-letter table in the same transaction, with
- * the error message as the reason. Returns "lost", changing nothing, when
- * the claim token no longer matches a running job.
+ * the error message as the reason. A PermanentJobError (see
+ * permanent-job-error.ts) dead-letters the job at any attempt. Returns
+ * "lost", changing nothing, when the claim token no longer matches a
+ * running job.
  */
 export async function failJob(
   db: Db,
@@ -64,7 +67,7 @@ export async function failJob(
   const message = describeError(error);
   const attempts = job.attempts + 1;
   return db.transaction(async (tx) => {
-    if (attempts < job.maxAttempts) {
+    if (attempts < job.maxAttempts && !isPermanentJobError(error)) {
       const delayMs = computeRetryDelayMs(attempts, options.maxDelayMs);
       return (await requeueFailedJob(tx, job, message, delayMs)) ? "retried" : "lost";
     }

@@ -4,6 +4,7 @@ import type { Db } from "../store/db.js";
 import { isTransientError, toError } from "../store/errors.js";
 import { completeJob } from "./complete-job.js";
 import { failJob } from "./fail-job.js";
+import { isPermanentJobError } from "./permanent-job-error.js";
 import { releaseJobs } from "./release-jobs.js";
 import { renewLease } from "./renew-lease.js";
 import type { ClaimedJob, FailOutcome, JobContext, JobHandler, JobWrite } from "./types.js";
@@ -86,6 +87,8 @@ async function recordFailure(
     const outcome = await failJob(db, job, error, { maxDelayMs: options.maxDelayMs });
     if (outcome === "retried") {
       log.warn({ err: error }, "job failed; retry scheduled");
+    } else if (outcome === "dead_lettered" && isPermanentJobError(error)) {
+      log.error({ err: error }, "job failed with an error that retries cannot fix; moved to dead letter");
     } else if (outcome === "dead_lettered") {
       log.error({ err: error }, "job failed at its last attempt; moved to dead letter");
     } else {

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "pino";
 
-import type { EmbedderInfo } from "../embedders/embedder.js";
+import type { Embedder } from "../embedders/embedder.js";
 import type { Kernels } from "../kernels/index.js";
 import type { KernelPool } from "../pool/pool.js";
 import type { Db } from "../store/db.js";
@@ -46,7 +46,7 @@ export interface SearchStats {
 }
 
 export interface SearchSteps {
-  /** Tokenize and embed the query (WASM, main thread). */
+  /** Tokenize and embed the query (WASM on the main thread, or a request to the embedding API). */
   query: number;
   /** Token prefilter in SQL. */
   lexical: number;
@@ -67,7 +67,7 @@ export interface SearcherDeps {
   db: Db;
   pool: KernelPool;
   kernels: Kernels;
-  embedder: EmbedderInfo;
+  embedder: Embedder;
   vectors: VectorIndex;
   log?: Logger;
   /** Best chunks of the int8 scan rescored with float32 vectors; 0 turns rescoring off. */
@@ -97,7 +97,7 @@ export class Searcher {
 
     const lap = stopwatch(started);
     const tokens = kernels.tokenize(query, { stopWords: embedder.stopWords });
-    const queryVector = kernels.hashEmbed(tokens, embedder.dim);
+    const queryVector = await embedder.embedQuery(query, tokens);
     const queryMs = lap();
     const lexical = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });
     const { candidates } = lexical;

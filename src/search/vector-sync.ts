@@ -81,7 +81,7 @@ export class VectorSync {
     for (;;) {
       const rows = await db.query(
         `${SELECT_VECTORS} WHERE id > ? ORDER BY id LIMIT ${LOAD_BATCH}`.replace("{table}", db.tables.chunks),
-        [this.#highestId],
+        [...this.#versionParams(), this.#highestId],
       );
       await this.#loadRows(rows, refreshed);
       if (rows.length < LOAD_BATCH) break;
@@ -134,10 +134,15 @@ export class VectorSync {
       const batch = unseen.slice(start, start + LOAD_BATCH);
       const rows = await db.query(
         `${SELECT_VECTORS} WHERE id IN (${placeholders(batch.length)})`.replace("{table}", db.tables.chunks),
-        batch.map(toIdParam),
+        [...this.#versionParams(), ...batch.map(toIdParam)],
       );
       await this.#loadRows(rows, refreshed);
     }
+  }
+
+  /** Parameters of SELECT_VECTORS's version filter. */
+  #versionParams(): string[] {
+    return [this.#deps.version, this.#deps.version];
   }
 
   /** Loads rows; `refreshed` contains the posts whose older chunks this sync already retired. */
@@ -198,6 +203,12 @@ export class VectorSync {
   }
 }
 
+/**
+ * Reads chunk rows with their vectors only where embedding_version is the
+ * configured one (both `?` take the version): rows of other versions come
+ * back without vector data, to be counted in `skippedVersion`, never scored.
+ */
 const SELECT_VECTORS =
-  "SELECT id, post_id, embedding_dim, embedding_version, embedding_checksum, embedding_f32," +
-  " CASE WHEN embedding_f32 IS NULL THEN embedding_json END AS embedding_json FROM {table}";
+  "SELECT id, post_id, embedding_dim, embedding_version, embedding_checksum," +
+  " CASE WHEN embedding_version = ? THEN embedding_f32 END AS embedding_f32," +
+  " CASE WHEN embedding_version = ? AND embedding_f32 IS NULL THEN embedding_json END AS embedding_json FROM {table}";

@@ -51,4 +51,44 @@ describe("chunkText", () => {
     expect(() => chunkText("a b", { maxWords: 4, overlapWords: 4 })).toThrow(/overlapWords 4/);
     expect(() => chunkText("a b", { maxWords: 0, overlapWords: 0 })).toThrow(/maxWords 0/);
   });
+
+  it("closes chunks at maxChars", () => {
+    const text = words(300);
+    const chunks = chunkText(text, { maxWords: 200, overlapWords: 30, maxChars: 100 });
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(100);
+    const seen = new Set(chunks.flatMap((chunk) => chunk.split(" ")));
+    expect(seen.size).toBe(300);
+  });
+
+  it("cuts a word longer than maxChars", () => {
+    const long = "x".repeat(250);
+    const chunks = chunkText(`start ${long} end`, { maxWords: 200, overlapWords: 30, maxChars: 100 });
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(100);
+    expect(chunks.join("").replaceAll(/[^x]/g, "").length).toBeGreaterThanOrEqual(250);
+    expect(chunks[0]?.startsWith("start")).toBe(true);
+    expect(chunks.at(-1)?.endsWith("end")).toBe(true);
+  });
+
+  it("keeps surrogate pairs whole when cutting", () => {
+    const emoji = "\u{1F600}".repeat(30);
+    const chunks = chunkText(emoji, { maxWords: 10, overlapWords: 2, maxChars: 9 });
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeLessThanOrEqual(9);
+      expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(chunk)).toBe(false);
+    }
+    expect(chunks.join("").replaceAll(" ", "")).toBe(emoji);
+  });
+
+  it("limits overlap to half a short chunk", () => {
+    const text = Array.from({ length: 40 }, (_, index) => String(index).padStart(30, "y")).join(" ");
+    const chunks = chunkText(text, { maxWords: 200, overlapWords: 30, maxChars: 100 });
+    // Three 30-character words fit in 100, so each chunk repeats one word and moves on by two.
+    for (const chunk of chunks.slice(0, -1)) expect(chunk.split(" ")).toHaveLength(3);
+    expect(chunks).toHaveLength(20);
+  });
+
+  it("rejects a maxChars below 2", () => {
+    expect(() => chunkText("a b", { maxWords: 10, overlapWords: 0, maxChars: 1 })).toThrow(/maxChars 1/);
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { claimJobs } from "../../src/queue/claim-jobs.js";
 import { enqueueJob } from "../../src/queue/enqueue-job.js";
 import { failJob } from "../../src/queue/fail-job.js";
+import { PermanentJobError } from "../../src/queue/permanent-job-error.js";
 import { readQueueStatus } from "../../src/queue/read-queue-status.js";
 import { computeRetryDelayMs } from "../../src/queue/retry-delay.js";
 import type { ClaimedJob } from "../../src/queue/types.js";
@@ -142,6 +143,22 @@ describe.each(targets)("failJob on $label", (target) => {
     const status = await readQueueStatus(db);
     expect(status.counts).toEqual({ queued: 0, running: 0, completed: 0, failed: 1 });
     expect(status.deadLetterCount).toBe(1);
+  });
+
+  it.skipIf(skipReason)("permanent error dead-letters at attempt 1", async () => {
+    const db = await database.openMigrated();
+    const { id } = await enqueueJob(db, { jobType: "t", postId: "9007199254740993", maxAttempts: 5 });
+    const [job] = await claimJobs(db, { ...claimOptions, limit: 1 });
+    const wrapped = new Error("embedding failed", { cause: new PermanentJobError("input rejected: too long") });
+    expect(await failJob(db, job!, wrapped)).toBe("dead_lettered");
+
+    const row = await readJob(db, id);
+    expect(row["status"]).toBe("failed");
+    expect(toInt(row["attempts"])).toBe(1);
+    const letters = await db.query(`SELECT reason, post_id FROM ${db.tables.deadLetter}`);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.["reason"]).toBe("embedding failed");
+    expect(String(letters[0]?.["post_id"])).toBe("9007199254740993");
   });
 
   it.skipIf(skipReason)("dead letter and status commit together", async () => {

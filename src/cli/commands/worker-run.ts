@@ -61,6 +61,7 @@ export async function runWorker({ values }: ParsedArgs): Promise<number> {
       logger: engine.log,
     });
 
+    engine.log.info({ embedder: engine.embedder.version }, "indexing with this embedder");
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
