@@ -4,7 +4,7 @@ import {
   DEFAULT_POST_TYPES,
   parseSlugList,
   type PostFilter,
-} from "../sources/post-filter.js";
+} from "../sources/wordpress-post.js";
 import { UsageError } from "./usage-error.js";
 
 export const POST_FILTER_OPTIONS = {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
-import { DEFAULT_POST_STATUSES, DEFAULT_POST_TYPES, type PostFilter } from "./post-filter.js";
+import { DEFAULT_POST_STATUSES, DEFAULT_POST_TYPES, type PostFilter } from "./wordpress-post.js";
 import { readWxrFile } from "./read-wxr.js";
 import type { SourceError, SourcePost } from "./source-post.js";
 import { titleOfDocument } from "./title-of-document.js";

@@ -11,10 +11,9 @@ import { createReadStream } from "node:fs";
 
 import { SaxesParser, type SaxesTagNS } from "saxes";
 
-import { matchesPostFilter, plainTitle, type PostFilter } from "./post-filter.js";
+import { matchesPostFilter, toWordPressSourcePost, type PostFilter } from "./wordpress-post.js";
 import type { ReadEvent } from "./read-files.js";
 import type { SourcePost } from "./source-post.js";
-import { titleOfDocument } from "./title-of-document.js";
 
 /** The `wp:` namespace; WXR 1.0, 1.1 and 1.2 each have their own URI, over http or https. */
 const WP_NAMESPACE = /^https?:\/\/wordpress\.org\/export\/1\.\d+\/$/;
@@ -221,8 +220,7 @@ async function checkWxr(file: string): Promise<string> {
 }
 
 function toSourcePost(site: string, item: WxrItem): SourcePost {
-  const title = plainTitle(item.title) || titleOfDocument(item.content, ".html");
-  return { source: wxrSourceKey(site, item.postId), title, url: item.link || item.guid, content: item.content };
+  return toWordPressSourcePost(wxrSourceKey(site, item.postId), { title: item.title, url: item.link || item.guid, content: item.content });
 }
 
 function describeError(error: unknown): string {

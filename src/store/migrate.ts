@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 
 import { completeTable, parseCreateTable } from "./complete-table.js";
 import type { Db, Dialect } from "./db.js";
+import { readMeta, writeMeta } from "./meta.js";
 import { readTablePrefix } from "./table-names.js";
 
 export const SCHEMA_VERSION = "1.2.0";
@@ -99,22 +100,7 @@ export async function readSchemaVersion(db: Db): Promise<string | null> {
   if (!(await tableExists(db, db.tables.meta))) {
     return null;
   }
-  const rows = await db.query(
-    `SELECT value FROM ${db.tables.meta} WHERE name = ?`,
-    [DB_VERSION_NAME],
-  );
-  const value = rows[0]?.["value"];
-  return typeof value === "string" ? value : null;
-}
-
-async function writeSchemaVersion(db: Db, version: string): Promise<void> {
-  const sql =
-    db.dialect === "mysql"
-      ? `INSERT INTO ${db.tables.meta} (name, value) VALUES (?, ?) ` +
-        "ON DUPLICATE KEY UPDATE value = VALUES(value)"
-      : `INSERT INTO ${db.tables.meta} (name, value) VALUES (?, ?) ` +
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-  await db.execute(sql, [DB_VERSION_NAME, version]);
+  return readMeta(db, DB_VERSION_NAME);
 }
 
 /**
@@ -142,7 +128,7 @@ export async function upgrade(
       const table = parseCreateTable(statement);
       if (table) added.push(...(await completeTable(target, table)));
     }
-    await writeSchemaVersion(target, SCHEMA_VERSION);
+    await writeMeta(target, DB_VERSION_NAME, SCHEMA_VERSION);
   };
   if (db.dialect === "sqlite") {
     await db.transaction(applyAll);

@@ -10,7 +10,7 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DEFAULT_POST_STATUSES, DEFAULT_POST_TYPES, parseSlugList } from "../../src/sources/post-filter.js";
+import { DEFAULT_POST_STATUSES, DEFAULT_POST_TYPES, parseSlugList } from "../../src/sources/wordpress-post.js";
 import { readPaths, type ReadEvent } from "../../src/sources/read-files.js";
 import { parseWxr, readWxrFile, type WxrItem, WxrFormatError } from "../../src/sources/read-wxr.js";
 import type { SourcePost } from "../../src/sources/source-post.js";

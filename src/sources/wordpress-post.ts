@@ -1,9 +1,12 @@
 /**
- * The post filter of the WordPress sources: post types and post statuses.
- * The WXR import and the WordPress sync take the same filter, so the same
- * options select the same posts from an export and from the live table.
+ * WordPress posts as the WXR import and the WordPress sync read them: the
+ * filter by post type and status, and the mapping to a SourcePost. Both
+ * sources share them, so the same options select the same posts from an
+ * export and from the live table, and store them alike.
  */
 import { toPlainText } from "../indexer/plain-text.js";
+import type { SourcePost } from "./source-post.js";
+import { titleOfDocument } from "./title-of-document.js";
 
 /** WordPress post types with readable content; attachments and nav_menu_item have none. */
 export const DEFAULT_POST_TYPES: readonly string[] = ["post", "page"];
@@ -59,4 +62,10 @@ export function matchesPostFilter(filter: PostFilter, post: WordPressPostFields)
  */
 export function plainTitle(title: string): string {
   return toPlainText(title).replace(/\s+/g, " ").trim();
+}
+
+/** Builds the SourcePost of a WordPress post; an untitled post takes its title from its content. */
+export function toWordPressSourcePost(source: string, post: { title: string; url: string; content: string }): SourcePost {
+  const title = plainTitle(post.title) || titleOfDocument(post.content, ".html");
+  return { source, title, url: post.url, content: post.content };
 }
