@@ -106,9 +106,16 @@ export async function completeTable(db: Db, spec: TableSpec): Promise<string[]> 
       db.dialect === "mysql"
         ? `ALTER TABLE ${spec.table} ADD ${key.definition}`
         : `CREATE ${key.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${name} ON ${spec.table} (${key.columns.join(", ")})`;
-    await db.execute(sql);
+    const description = `${key.unique ? "unique index" : "index"} ${spec.table}.${name} (${key.columns.join(", ")})`;
+    try {
+      await db.execute(sql);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const fix = key.unique ? " Remove the rows that repeat these columns, then run upgrade again." : "";
+      throw new Error(`Adding ${description} failed: ${reason}.${fix}`, { cause: error });
+    }
     indexes.push({ name, unique: key.unique, columns: key.columns });
-    added.push(`${key.unique ? "unique index" : "index"} ${spec.table}.${name} (${key.columns.join(", ")})`);
+    added.push(description);
   }
   return added;
 }

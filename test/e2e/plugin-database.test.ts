@@ -226,3 +226,36 @@ describe.each(targets)("plugin database upgrade on $dialect", (target) => {
     }
   });
 });
+
+describe.each(targets)("plugin tokens with duplicates on $dialect", (target) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    if (!target.skipReason) database = await target.createDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it.skipIf(target.skipReason)("upgrade names the duplicate key", async () => {
+    const db = await database.open({ prefix: PREFIX });
+    const tokensTable = legacyTables(target.dialect).find((statement) => statement.includes(`${PREFIX}wpllmseo_tokens (`));
+    await db.execute(tokensTable as string);
+    await db.execute(`INSERT INTO ${db.tables.tokens} (post_id, token, score) VALUES (1, 'tide', 1.0), (1, 'tide', 1.0)`);
+
+    await expect(upgrade(db)).rejects.toThrow(
+      /^Adding unique index [\w.]+ \(post_id, token\) failed: .+ Remove the rows that repeat these columns, then run upgrade again\.$/,
+    );
+    const rows = await db.query(`SELECT post_id, token FROM ${db.tables.tokens}`);
+    expect(rows).toHaveLength(2);
+    const jobs = await db.query(
+      db.dialect === "mysql"
+        ? "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+      [db.tables.jobs],
+    );
+    // SQLite applies the schema in one transaction, so the failure rolls it all back; MySQL commits each statement.
+    expect(jobs).toHaveLength(db.dialect === "mysql" ? 1 : 0);
+  });
+});
