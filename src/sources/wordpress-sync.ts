@@ -14,7 +14,9 @@
  * its query count grows with the number of synced posts, not the changes.
  *
  * Every post is keyed `wordpress:<ID>`, so one engine table prefix serves
- * one WordPress site.
+ * one WordPress site. The first sync records its source in the meta
+ * table. A sync from another source is rejected unless `replaceSource` is
+ * set, because its removal pass would delete the first site's posts.
  */
 import { deletePost } from "../indexer/delete-post.js";
 import { sha256Hex } from "../embedders/sha256.js";
@@ -50,6 +52,22 @@ export interface SyncOptions {
   batchSize?: number;
   /** Checked between batches; returning true ends the round early, keeping the watermark of the work done. */
   shouldStop?: () => boolean;
+  /** Follow this source even when the engine's posts came from another one, whose posts the round then removes. */
+  replaceSource?: boolean;
+}
+
+/** Meta name of the source that the engine's WordPress posts come from. */
+export const SYNC_SOURCE_NAME = "wordpress_sync_source";
+
+/** Raised when the engine's WordPress posts came from another source. */
+export class SyncSourceError extends Error {
+  constructor(readonly recorded: string, readonly requested: string) {
+    super(
+      `The engine's WordPress posts come from ${recorded}, not ${requested}; a sync from there would remove them. ` +
+        "Use another --prefix for a second site, or pass --replace-source to follow the new source.",
+    );
+    this.name = "SyncSourceError";
+  }
 }
 
 /** The last post handled, in (post_modified_gmt, ID) order. */
@@ -102,6 +120,7 @@ export async function syncWordPress(engineDb: Db, source: WordPressSource, optio
   const postsTable = `${validatePrefix(source.prefix)}posts`;
   const batchSize = options.batchSize ?? DEFAULT_SYNC_BATCH;
   const shouldStop = options.shouldStop ?? (() => false);
+  await claimSource(engineDb, source, options.replaceSource === true);
   const metaName = watermarkName(source, options.filter);
   const stored = await readMeta(engineDb, metaName);
   const result: SyncResult = {
@@ -134,6 +153,15 @@ export async function syncWordPress(engineDb: Db, source: WordPressSource, optio
 
   const stopped = await removeVanishedPosts(engineDb, source.db, postsTable, options.filter, batchSize, shouldStop, result);
   return { ...result, stopped };
+}
+
+/** Records the source on the first sync; raises SyncSourceError when another one is recorded and `replace` is false. */
+async function claimSource(engineDb: Db, source: WordPressSource, replace: boolean): Promise<void> {
+  const requested = `${source.db.displayUrl} (table ${source.prefix}posts)`;
+  const recorded = await readMeta(engineDb, SYNC_SOURCE_NAME);
+  if (recorded === requested) return;
+  if (recorded !== null && !replace) throw new SyncSourceError(recorded, requested);
+  await writeMeta(engineDb, SYNC_SOURCE_NAME, requested);
 }
 
 /**

@@ -16,7 +16,7 @@ import { createIndexPostHandler, EMBED_POST_JOB } from "../../src/indexer/index-
 import { readQueueStatus } from "../../src/queue/read-queue-status.js";
 import { Worker } from "../../src/queue/worker.js";
 import { DEFAULT_POST_STATUSES, DEFAULT_POST_TYPES } from "../../src/sources/wordpress-post.js";
-import { syncWordPress, watermarkName, type SyncOptions, type WordPressSource } from "../../src/sources/wordpress-sync.js";
+import { SyncSourceError, syncWordPress, watermarkName, type SyncOptions, type WordPressSource } from "../../src/sources/wordpress-sync.js";
 import type { Db, Dialect } from "../../src/store/db.js";
 import { readMeta } from "../../src/store/meta.js";
 import { toInt } from "../../src/store/rows.js";
@@ -293,6 +293,79 @@ describe.each(targets)("WordPress sync on $dialect", (target) => {
     await updateWpPost(engine.db, ids.about as string, { post_password: "hunter2" }, "2024-03-07 09:00:00");
     expect((await sync()).removed).toBe(1);
     expect(await countTokens("pelicans")).toBe(0);
+  });
+
+  it.skipIf(target.skipReason)("ID above 2^53 stays exact", async () => {
+    const big = "9007199254740993";
+    await engine.db.execute(
+      `INSERT INTO ${WP}posts (ID, post_content, post_title, post_excerpt, to_ping, pinged, post_modified, post_modified_gmt,` +
+        " post_content_filtered, guid) VALUES (?, 'Puffins dive for sand eels.', 'Puffins', '', '', '', ?, ?, '', ?)",
+      [BigInt(big), "2024-03-07 10:00:00", "2024-03-07 10:00:00", `${SITE}/?p=${big}`],
+    );
+    const result = await sync();
+    expect(result.added).toBe(1);
+    expect(result.watermark).toEqual({ modifiedGmt: "2024-03-07 10:00:00", id: big });
+    expect(await drain()).toBe(1);
+    expect(await topUrl("puffins sand eels")).toBe(`${SITE}/?p=${big}`);
+
+    await engine.db.execute(`DELETE FROM ${WP}posts WHERE ID = ?`, [BigInt(big)]);
+    expect((await sync()).removed).toBe(1);
+    expect(await countTokens("puffins")).toBe(0);
+  });
+
+  it.skipIf(target.skipReason)("reads a separate WordPress database", async () => {
+    const wordpress = await target.createDatabase();
+    try {
+      const wpDb = await wordpress.open();
+      for (const statement of createPostsTable(target.dialect)) await wpDb.execute(statement);
+      const id = await insertWpPost(wpDb, { title: "Lighthouse", content: "The lighthouse keeper logs every storm.", modifiedGmt: "2024-04-01 06:00:00" });
+      const separate = { db: wpDb, prefix: WP };
+
+      // This engine prefix follows the first site, whose posts a sync from the second would remove.
+      const countPosts = async () => toInt((await engine.db.query(`SELECT COUNT(*) AS n FROM ${engine.db.tables.posts}`))[0]?.n);
+      const before = await countPosts();
+      await expect(syncWordPress(engine.db, separate, options)).rejects.toThrow(SyncSourceError);
+      expect(await countPosts()).toBe(before);
+      expect(await topUrl("walrus colony")).toBe(`${SITE}/?p=${ids.draft}`);
+
+      const other = await database.openMigrated();
+      const result = await syncWordPress(other, separate, options);
+      expect(result.added).toBe(1);
+      const worker = new Worker(other, createIndexPostHandler({ ...engine, db: other }), {
+        jobTypes: [EMBED_POST_JOB],
+        limit: 0,
+        untilEmpty: true,
+        logger: silent,
+      });
+      expect((await worker.run()).completed).toBe(1);
+      const tokens = await other.query(`SELECT COUNT(*) AS n FROM ${other.tables.tokens} WHERE token = 'lighthouse'`);
+      expect(toInt(tokens[0]?.n)).toBe(1);
+      const posts = await other.query(`SELECT url FROM ${other.tables.posts}`);
+      expect(posts.map((row) => row.url)).toEqual([`${SITE}/?p=${id}`]);
+    } finally {
+      await wordpress.drop();
+    }
+  });
+
+  it.skipIf(target.skipReason)("replace-source follows the new site", async () => {
+    const wordpress = await target.createDatabase();
+    const other = await database.openMigrated();
+    try {
+      const firstSite = { db: engine.db, prefix: WP };
+      expect((await syncWordPress(other, firstSite, options)).added).toBeGreaterThan(0);
+      const wpDb = await wordpress.open();
+      for (const statement of createPostsTable(target.dialect)) await wpDb.execute(statement);
+      await insertWpPost(wpDb, { title: "Dunes", content: "Marram grass holds the dunes.", modifiedGmt: "2024-04-02 06:00:00" });
+      const secondSite = { db: wpDb, prefix: WP };
+      await expect(syncWordPress(other, secondSite, options)).rejects.toThrow(/--replace-source/);
+
+      const replaced = await syncWordPress(other, secondSite, { ...options, replaceSource: true });
+      expect(replaced.added).toBe(1);
+      const posts = await other.query(`SELECT title FROM ${other.tables.posts}`);
+      expect(posts.map((row) => row.title)).toEqual(["Dunes"]);
+    } finally {
+      await wordpress.drop();
+    }
   });
 
   it.skipIf(target.skipReason)("CLI syncs and reports a round", async () => {

@@ -5,10 +5,11 @@ import {
   DEFAULT_SYNC_BATCH,
   LOOKBACK_SECONDS,
   syncWordPress,
+  SyncSourceError,
+  type SyncOptions,
   type SyncResult,
   type WordPressSource,
 } from "../../sources/wordpress-sync.js";
-import type { PostFilter } from "../../sources/wordpress-post.js";
 import type { Db } from "../../store/db.js";
 import { openDb } from "../../store/open-db.js";
 import type { Command } from "../command.js";
@@ -34,9 +35,13 @@ table, one batch per query.
 ${POST_FILTER_HELP}
   --watch SECONDS       repeat every SECONDS until SIGINT or SIGTERM, logging each round
   --batch N             posts read per query, 1 to 10000 (default ${DEFAULT_SYNC_BATCH})
+  --replace-source      follow this WordPress database even though the posts came
+                        from another one; the round removes the other one's posts
 
 Posts are stored as wordpress:<ID> with the guid as url, so one --prefix
-serves one WordPress site. SIGINT or SIGTERM stops after the current batch.
+serves one WordPress site: the first sync records its database and table,
+and a sync from another one is rejected without --replace-source. SIGINT or
+SIGTERM stops after the current batch.
 
 ${GLOBAL_HELP}`;
 
@@ -47,6 +52,7 @@ const SYNC_OPTIONS = {
   "wp-prefix": { type: "string" },
   watch: { type: "string" },
   batch: { type: "string" },
+  "replace-source": { type: "boolean", default: false },
 } as const;
 
 export const syncCommand: Command = {
@@ -73,7 +79,8 @@ export const syncCommand: Command = {
       const wordpressDb = wpDbUrl === undefined ? db : await openDb(wpDbUrl, { prefix: options.prefix, mustExist: true });
       try {
         const source: WordPressSource = { db: wordpressDb, prefix: wpPrefix };
-        const rounds = new SyncRounds(db, source, filter, batchSize, log);
+        const replaceSource = values["replace-source"] === true;
+        const rounds = new SyncRounds(db, source, { filter, batchSize, replaceSource }, log);
         const result = await rounds.run(watchSeconds);
         if (watchSeconds === null && result !== null) {
           process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `Synced ${wordpressDb.displayUrl} into ${db.displayUrl}: ${describeRound(result)}.\n`);
@@ -94,8 +101,7 @@ class SyncRounds {
   constructor(
     private readonly db: Db,
     private readonly source: WordPressSource,
-    private readonly filter: PostFilter,
-    private readonly batchSize: number,
+    private readonly options: Pick<SyncOptions, "filter" | "batchSize" | "replaceSource">,
     private readonly log: Logger,
   ) {}
 
@@ -124,6 +130,7 @@ class SyncRounds {
       try {
         last = await this.#round(round);
       } catch (error) {
+        if (error instanceof SyncSourceError) throw error;
         this.log.error({ err: error, round }, `sync round ${round} failed; the next round runs in ${seconds} s`);
       }
       if (!this.#stopRequested) await this.#sleep(seconds * 1000);
@@ -134,11 +141,7 @@ class SyncRounds {
 
   async #round(round: number): Promise<SyncResult> {
     const started = performance.now();
-    const result = await syncWordPress(this.db, this.source, {
-      filter: this.filter,
-      batchSize: this.batchSize,
-      shouldStop: () => this.#stopRequested,
-    });
+    const result = await syncWordPress(this.db, this.source, { ...this.options, shouldStop: () => this.#stopRequested });
     const ms = Math.round(performance.now() - started);
     this.log.info({ round, ...result, ms }, `sync round ${round}: ${describeRound(result)}`);
     return result;
