@@ -135,6 +135,26 @@ describe.each(targets)("WordPress export import on $dialect", (target) => {
     expect(await countTokens(engine, "quokka")).toBe(1);
   });
 
+  it.skipIf(target.skipReason)("CLI imports, indexes and searches", async () => {
+    const common = ["--db", database.url, "--prefix", "wxrcli_", "-q"];
+    const imported = await runCli(["import", EXPORT, ...common]);
+    expect(imported.stderr).toBe("");
+    expect(imported.stdout).toContain(`${PUBLISHED} added, 0 updated, 0 unchanged, 0 failed`);
+    const worked = await runCli(["worker", "run", "--limit=0", "--until-empty", "--json", ...common]);
+    expect(worked.status).toBe(0);
+    expect(JSON.parse(worked.stdout)).toMatchObject({ completed: PUBLISHED, failed: 0 });
+    const searched = await runCli(["search", "completely neutral not picking a side", "-k", "3", "--json", ...common]);
+    expect(searched.status).toBe(0);
+    const results = JSON.parse(searched.stdout) as { url: string }[];
+    expect(results[0]?.url).toBe(`${SITE}/2013/01/09/markup-text-alignment/`);
+    const drafts = await runCli(["import", EXPORT, "--status", "publish,draft", "--type", "post", ...common]);
+    // 58 posts less the scheduled and the password-protected one; only the draft is new.
+    expect(drafts.stdout).toContain("1 added, 0 updated, 55 unchanged, 0 failed");
+    const invalid = await runCli(["import", EXPORT, "--status", "Publish", ...common]);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr).toContain('Invalid --status value "Publish"');
+  });
+
   it.skipIf(target.skipReason)("CLI rejects a malformed export and stores nothing", async () => {
     const original = await readFile(EXPORT, "utf8");
     // Cuts the file in the middle of the 60th item, after posts that would be new.
