@@ -11,6 +11,7 @@ import { migrateEmbeddingsCommand } from "./commands/migrate-embeddings.js";
 import { reembedCommand, reindexCommand } from "./commands/reindex.js";
 import { searchCommand } from "./commands/search.js";
 import { serveCommand } from "./commands/serve.js";
+import { syncCommand } from "./commands/sync.js";
 import { workerCommand } from "./commands/worker.js";
 import { GLOBAL_HELP } from "./options.js";
 import { UsageError } from "./usage-error.js";
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   upgradeCommand,
   dbVersionCommand,
   importCommand,
+  syncCommand,
   reindexCommand,
   reembedCommand,
   workerCommand,

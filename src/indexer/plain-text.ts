@@ -20,8 +20,12 @@ const OTHER_TAGS = /<\/?[a-zA-Z][^>]*>/g;
 const SHORTCODES = /\[\/?[a-zA-Z][\w-]*(?:\s[^\]]*)?\/?\]/g;
 /** Inline `![alt](src)` and reference `![alt][id]` images, badges included; their alt text is dropped. */
 const MARKDOWN_IMAGES = /!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])/g;
-/** Inline `[text](href)` and reference `[text][id]` links keep their text; links left empty by an image vanish. */
-const MARKDOWN_LINKS = /\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g;
+/**
+ * Inline `[text](href)` and reference `[text][id]` links keep their text; links left empty by an image vanish.
+ * A reference id never starts with "/", so an enclosing shortcode whose content was all tags,
+ * `[caption id="1"]<img>[/caption]`, is left for SHORTCODES instead of being read as a link.
+ */
+const MARKDOWN_LINKS = /\[([^\]]*)\](?:\([^)]*\)|\[(?!\/)[^\]]*\])/g;
 
 export function toPlainText(content: string): string {
   const text = content

@@ -1,7 +1,7 @@
 /**
  * Reads posts from files and folders: Markdown, HTML and plain text files are
- * one post each, and every line of a JSONL file is one post with `title`,
- * `content` and an optional `url`.
+ * one post each, every line of a JSONL file is one post with `title`,
+ * `content` and an optional `url`, and a WordPress export (.xml) holds many.
  */
 import { createReadStream } from "node:fs";
 import { lstat, readFile, readdir } from "node:fs/promises";
@@ -9,6 +9,8 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
+import { DEFAULT_POST_STATUSES, DEFAULT_POST_TYPES, type PostFilter } from "./wordpress-post.js";
+import { readWxrFile } from "./read-wxr.js";
 import type { SourceError, SourcePost } from "./source-post.js";
 import { titleOfDocument } from "./title-of-document.js";
 
@@ -21,6 +23,13 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 const DOCUMENT_EXTENSIONS = new Set([".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".text"]);
 const JSONL_EXTENSIONS = new Set([".jsonl", ".ndjson"]);
+/** Read only when named, not in a folder walk, where .xml files are mostly sitemaps and configuration. */
+const WXR_EXTENSION = ".xml";
+
+export interface ReadOptions {
+  /** Post types and statuses read from WordPress exports; default published posts and pages. */
+  wxr?: PostFilter;
+}
 
 export type ReadEvent = { post: SourcePost } | { error: SourceError };
 
@@ -29,7 +38,8 @@ export type ReadEvent = { post: SourcePost } | { error: SourceError };
  * recursively; hidden entries (names starting with ".") and symbolic links
  * are skipped, so link cycles cannot trap the walk.
  */
-export async function* readPaths(paths: readonly string[]): AsyncGenerator<ReadEvent> {
+export async function* readPaths(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  const wxrFilter = options.wxr ?? { types: DEFAULT_POST_TYPES, statuses: DEFAULT_POST_STATUSES };
   for (const given of paths) {
     const absolute = path.resolve(given);
     let stats;
@@ -42,7 +52,8 @@ export async function* readPaths(paths: readonly string[]): AsyncGenerator<ReadE
     if (stats.isDirectory()) {
       yield* readFolder(absolute);
     } else if (stats.isFile()) {
-      yield* readFile_(absolute, true);
+      if (path.extname(absolute).toLowerCase() === WXR_EXTENSION) yield* readWxrFile(absolute, wxrFilter);
+      else yield* readFile_(absolute, true);
     } else {
       yield { error: { source: given, message: `cannot read ${given}: not a regular file or folder` } };
     }
@@ -75,7 +86,7 @@ async function* readFile_(file: string, explicit: boolean): AsyncGenerator<ReadE
   }
   if (!DOCUMENT_EXTENSIONS.has(extension)) {
     if (explicit) {
-      const accepted = [...DOCUMENT_EXTENSIONS, ...JSONL_EXTENSIONS].join(" ");
+      const accepted = [...DOCUMENT_EXTENSIONS, ...JSONL_EXTENSIONS, WXR_EXTENSION].join(" ");
       yield { error: { source: file, message: `unsupported file type "${extension || "(none)"}" for ${file}: use one of ${accepted}` } };
     }
     return;

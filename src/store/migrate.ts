@@ -1,14 +1,18 @@
 /**
  * Schema migrations: `migrations/<dialect>/*.sql`, applied in file-name
  * order with `{prefix}` replaced by the validated table prefix. Every
- * statement is CREATE ... IF NOT EXISTS, so applying them again is harmless.
+ * statement is CREATE ... IF NOT EXISTS, so applying them again is harmless,
+ * and a table that already exists gets the columns and indexes of its
+ * CREATE TABLE that it lacks.
  */
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { completeTable, parseCreateTable } from "./complete-table.js";
 import type { Db, Dialect } from "./db.js";
+import { readMeta, writeMeta } from "./meta.js";
 import { readTablePrefix } from "./table-names.js";
 
 export const SCHEMA_VERSION = "1.2.0";
@@ -26,6 +30,8 @@ export interface UpgradeResult {
   version: string;
   /** False when the schema was already current and `force` was not set. */
   applied: boolean;
+  /** Columns and indexes added to tables that already existed, such as `column wp_wpllmseo_jobs.max_attempts`. */
+  added: string[];
 }
 
 /**
@@ -94,32 +100,17 @@ export async function readSchemaVersion(db: Db): Promise<string | null> {
   if (!(await tableExists(db, db.tables.meta))) {
     return null;
   }
-  const rows = await db.query(
-    `SELECT value FROM ${db.tables.meta} WHERE name = ?`,
-    [DB_VERSION_NAME],
-  );
-  const value = rows[0]?.["value"];
-  return typeof value === "string" ? value : null;
-}
-
-async function writeSchemaVersion(db: Db, version: string): Promise<void> {
-  const sql =
-    db.dialect === "mysql"
-      ? `INSERT INTO ${db.tables.meta} (name, value) VALUES (?, ?) ` +
-        "ON DUPLICATE KEY UPDATE value = VALUES(value)"
-      : `INSERT INTO ${db.tables.meta} (name, value) VALUES (?, ?) ` +
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-  await db.execute(sql, [DB_VERSION_NAME, version]);
+  return readMeta(db, DB_VERSION_NAME);
 }
 
 /**
- * Creates any missing table or index and records SCHEMA_VERSION. On MySQL
- * each CREATE commits on its own; on SQLite all of them commit together.
- *
- * TODO: tables left by the PHP plugin lack lease_expires_at, claim_token,
- * claim_batch, active_dedupe_key, embedding_f32 and the dead-letter table's
- * dedupe_key, priority and max_attempts; CREATE TABLE IF NOT EXISTS does
- * not add those columns, so such an install needs them added by hand.
+ * Creates any missing table, column or index and records SCHEMA_VERSION.
+ * Tables that the PHP plugin created before 1.2.0 get what they lack with
+ * ALTER TABLE: jobs without attempts, max_attempts, run_after or the lease
+ * and claim columns, chunks with only the `embedding` BLOB, tokens without
+ * the unique post-token key. No row, column or index is dropped or changed.
+ * On MySQL each statement commits on its own; on SQLite all of them commit
+ * together.
  */
 export async function upgrade(
   db: Db,
@@ -127,19 +118,22 @@ export async function upgrade(
 ): Promise<UpgradeResult> {
   const previousVersion = await readSchemaVersion(db);
   if (previousVersion === SCHEMA_VERSION && !options.force) {
-    return { previousVersion, version: SCHEMA_VERSION, applied: false };
+    return { previousVersion, version: SCHEMA_VERSION, applied: false, added: [] };
   }
   const statements = await readMigrationStatements(db);
+  const added: string[] = [];
   const applyAll = async (target: Db): Promise<void> => {
     for (const statement of statements) {
       await target.execute(statement);
+      const table = parseCreateTable(statement);
+      if (table) added.push(...(await completeTable(target, table)));
     }
-    await writeSchemaVersion(target, SCHEMA_VERSION);
+    await writeMeta(target, DB_VERSION_NAME, SCHEMA_VERSION);
   };
   if (db.dialect === "sqlite") {
     await db.transaction(applyAll);
   } else {
     await applyAll(db);
   }
-  return { previousVersion, version: SCHEMA_VERSION, applied: true };
+  return { previousVersion, version: SCHEMA_VERSION, applied: true, added };
 }

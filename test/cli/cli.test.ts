@@ -186,7 +186,7 @@ describe("wpllmseo CLI", () => {
   });
 
   it("prints help for every command", async () => {
-    for (const command of ["upgrade", "db-version", "import", "reindex", "reembed", "worker", "dead-letter", "search", "serve", "migrate-embeddings"]) {
+    for (const command of ["upgrade", "db-version", "import", "sync", "reindex", "reembed", "worker", "dead-letter", "search", "serve", "migrate-embeddings"]) {
       const result = await runCli([command, "--help"]);
       expect(result.status, command).toBe(0);
       expect(result.stdout, command).toMatch(new RegExp(`Usage: wpllmseo ${command}`));

@@ -28,6 +28,7 @@ describe("toPlainText", () => {
 
   it("drops shortcodes and keeps their inner text", () => {
     expect(toPlainText('[caption id="1"]A cat[/caption] [gallery ids="1,2"]')).toBe("A cat");
+    expect(toPlainText('[caption id="2" align="aligncenter"]<a href="x"><img src="x.jpg" /></a>[/caption] Text')).toBe("Text");
   });
 
   it("keeps Markdown link text", () => {

@@ -171,11 +171,11 @@ describe.each(targets)("store on $label", (target) => {
     expect(await readSchemaVersion(db)).toBeNull();
 
     const first = await upgrade(db);
-    expect(first).toEqual({ previousVersion: null, version: "1.2.0", applied: true });
+    expect(first).toEqual({ previousVersion: null, version: "1.2.0", applied: true, added: [] });
     const second = await upgrade(db);
     expect(second.applied).toBe(false);
     const forced = await upgrade(db, { force: true });
-    expect(forced).toEqual({ previousVersion: "1.2.0", version: "1.2.0", applied: true });
+    expect(forced).toEqual({ previousVersion: "1.2.0", version: "1.2.0", applied: true, added: [] });
     expect(await readSchemaVersion(db)).toBe("1.2.0");
 
     for (const table of Object.values(db.tables)) {

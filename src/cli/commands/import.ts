@@ -5,6 +5,7 @@ import type { SourceError } from "../../sources/source-post.js";
 import type { Command } from "../command.js";
 import { withDb } from "../context.js";
 import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions } from "../options.js";
+import { POST_FILTER_HELP, POST_FILTER_OPTIONS, readPostFilter } from "../post-filter-options.js";
 import { Progress } from "../progress.js";
 import { UsageError } from "../usage-error.js";
 
@@ -18,6 +19,17 @@ symbolic links are skipped).
                                   heading or line
   .html .htm                      one post per file; the title is <title> or <h1>
   .jsonl .ndjson                  one post per line: {"title", "content", "url"}
+  .xml                            a WordPress export (WXR): one post per item of
+                                  the chosen types and statuses; only when named,
+                                  not inside a folder
+
+Options for WordPress exports:
+${POST_FILTER_HELP}
+
+An export is checked whole before any of its posts is stored, so a malformed
+file is reported with its line and column and imports nothing. Each exported
+post is keyed by its site and post ID, so importing a newer export of the
+same site updates the posts that changed.
 
 Unchanged posts enqueue nothing. A file that cannot be read, a file that is
 not UTF-8 text, and a second post with the same source (file path, or url of
@@ -29,9 +41,9 @@ ${GLOBAL_HELP}`;
 
 export const importCommand: Command = {
   name: "import",
-  summary: "store posts from Markdown, HTML, text and JSONL files and enqueue them",
+  summary: "store posts from Markdown, HTML, text, JSONL and WordPress export files and enqueue them",
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, {});
+    const { values, positionals } = parseCommandArgs(args, POST_FILTER_OPTIONS);
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
@@ -40,6 +52,7 @@ export const importCommand: Command = {
       throw new UsageError("Missing paths: name the files or folders to import, e.g. `wpllmseo import docs/`.");
     }
     const options = readGlobalOptions(values);
+    const wxr = readPostFilter(values);
 
     return withDb(options, true, async (db, log) => {
       const counts: Record<ImportOutcome | "failed", number> = { added: 0, updated: 0, unchanged: 0, failed: 0 };
@@ -52,7 +65,7 @@ export const importCommand: Command = {
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        for await (const event of readPaths(positionals)) {
+        for await (const event of readPaths(positionals, { wxr })) {
           if (interrupted) break;
           const error = "error" in event ? event.error : duplicateError(seen, event.post.source);
           if (error) {

@@ -14,9 +14,11 @@ export const upgradeCommand: Command = {
     if (values.help) {
       process.stdout.write(`Usage: wpllmseo upgrade [--force]
 
-Creates the wpllmseo tables and adds missing columns and indexes. Running it
-again changes nothing. --force re-applies every step even when the recorded
-version is already ${SCHEMA_VERSION}.
+Creates the wpllmseo tables and adds the columns and indexes that existing
+tables lack, such as tables the WP LLM SEO plugin created before 1.2.0, and
+prints each addition. No row, column or index is dropped or changed. Running
+it again changes nothing. --force re-applies every step even when the
+recorded version is already ${SCHEMA_VERSION}.
 
 ${GLOBAL_HELP}
 `);
@@ -25,7 +27,8 @@ ${GLOBAL_HELP}
     rejectPositionals("upgrade", positionals);
     const options = readGlobalOptions(values);
     await withRawDb(options, async (db) => {
-      await upgrade(db, { force: values.force === true });
+      const result = await upgrade(db, { force: values.force === true });
+      for (const piece of result.added) process.stdout.write(`added ${piece}\n`);
       process.stdout.write(`${db.displayUrl}: schema ${SCHEMA_VERSION}\n`);
     });
     return 0;
