@@ -13,8 +13,8 @@
 // indexes (`firstIndex` + row). The heap contains `heapSize` entries on entry,
 // so one heap can collect several calls; returns the new heap size.
 //
-// Each row also belongs to a post: `posts` holds one u32 post ordinal per
-// row. `postScores` (f32) and `postSlots` (i32), indexed by ordinal, keep
+// Each row also belongs to a post: `posts` contains one u32 post ordinal
+// per row. `postScores` (f32) and `postSlots` (i32), indexed by ordinal, keep
 // each post's best score and the row index that gave it; a row replaces
 // them only with a higher score, so they too can collect several calls.
 export function scanTopK(
@@ -107,4 +107,47 @@ function heapReplaceRoot(scores: usize, indexes: usize, size: i32, score: f32, i
     at = child;
   }
   heapSet(scores, indexes, at, score, index);
+}
+
+// Merges one scan task's per-post bests (`fromScores`, `fromSlots`) into
+// another's (`intoScores`, `intoSlots`), `count` posts: the higher score
+// wins, the lower slot on a tie. A post no row reached has -Infinity and -1.
+export function mergePostBest(
+  intoScores: usize,
+  intoSlots: usize,
+  fromScores: usize,
+  fromSlots: usize,
+  count: i32,
+): void {
+  for (let i = 0; i < count; i++) {
+    const offset = <usize>i << 2;
+    const score = load<f32>(fromScores + offset);
+    const current = load<f32>(intoScores + offset);
+    const slot = load<i32>(fromSlots + offset);
+    if (score > current || (score == current && slot != -1 && slot < load<i32>(intoSlots + offset))) {
+      store<f32>(intoScores + offset, score);
+      store<i32>(intoSlots + offset, slot);
+    }
+  }
+}
+
+// Counts `count` scores into `binCount` u32 bins (`bins`, cleared here) of
+// equal width over [-1, 1]. Scores outside go to the first or last bin, and
+// -Infinity, a post no row reached, is not counted. Returns the posts counted.
+export function histogramScores(scores: usize, count: i32, bins: usize, binCount: i32): i32 {
+  memory.fill(bins, 0, <usize>binCount << 2);
+  const scale = <f32>binCount / 2;
+  const last = binCount - 1;
+  let counted = 0;
+  for (let i = 0; i < count; i++) {
+    const score = load<f32>(scores + (<usize>i << 2));
+    if (score == -Infinity) continue;
+    let bin = <i32>Mathf.floor((score + 1) * scale);
+    if (bin < 0) bin = 0;
+    if (bin > last) bin = last;
+    const at = bins + (<usize>bin << 2);
+    store<u32>(at, load<u32>(at) + 1);
+    counted++;
+  }
+  return counted;
 }

@@ -44,6 +44,8 @@ export interface Int8ScanExports {
     postScores: number,
     postSlots: number,
   ): number;
+  mergePostBest(intoScores: number, intoSlots: number, fromScores: number, fromSlots: number, count: number): void;
+  histogramScores(scores: number, count: number, bins: number, binCount: number): number;
 }
 
 let compiled: WasmModule | undefined;

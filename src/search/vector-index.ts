@@ -12,13 +12,14 @@
 import type { Logger } from "pino";
 
 import type { KernelPool } from "../pool/pool.js";
-import { scanScratchBytes, scanScratchLayout } from "../pool/scan-layout.js";
+import { scanScratchBytes, scanScratchLayout, type ScanScratchLayout } from "../pool/scan-layout.js";
 import type { ScanSegment, ScanVectorsOutput } from "../pool/tasks.js";
 import type { Db } from "../store/db.js";
 import { quantizeVector } from "./quantize.js";
 import { VectorCatalog } from "./vector-catalog.js";
 import { VectorMemory } from "./vector-memory.js";
-import { VectorRankEstimate } from "./vector-rank.js";
+import { instantiateInt8Scan, type Int8ScanExports } from "../kernels/int8-scan.js";
+import { BIN_COUNT, VectorRankEstimate } from "./vector-rank.js";
 import { VectorSync } from "./vector-sync.js";
 
 export interface ScoredChunk {
@@ -48,6 +49,7 @@ export class VectorIndex {
   readonly memory: VectorMemory;
   readonly catalog = new VectorCatalog();
   readonly sync: VectorSync;
+  #mainScan: Int8ScanExports | undefined;
 
   constructor(options: VectorIndexOptions) {
     this.memory = new VectorMemory(options.dim);
@@ -60,12 +62,13 @@ export class VectorIndex {
     const { row, factor } = quantizeVector(query, this.memory.stride);
     const { memory, catalog } = this;
     if (factor === 0 || catalog.size === 0) {
-      return { nearest: [], bestOfPosts: new Map(), ranks: new VectorRankEstimate(new Float32Array(0)) };
+      return { nearest: [], bestOfPosts: new Map(), ranks: new VectorRankEstimate(new Uint32Array(BIN_COUNT)) };
     }
 
     const postCount = catalog.postOrdinalCount;
-    const parts = splitSegments(memory.segments, pool.threads);
+    const parts = splitRows(memory.segments, pool.threads, memory.stride);
     const blocks = parts.map(() => memory.acquireBlock(scanScratchBytes(memory.stride, k, postCount)));
+    const bins = memory.acquireBlock(BIN_COUNT * 4);
     try {
       const outputs = await Promise.all(
         parts.map((segments, index) =>
@@ -81,41 +84,41 @@ export class VectorIndex {
         ),
       );
       const postBest = this.#mergePostBest(blocks, k, postCount);
+      const counts = new Uint32Array(memory.memory.buffer, bins.address, BIN_COUNT);
+      this.#scan.histogramScores(postBest.scores.byteOffset, postCount, bins.address, BIN_COUNT);
       return {
         nearest: this.#mergeNearest(outputs, k),
         bestOfPosts: this.#bestOfPosts(postIds, postBest),
-        ranks: new VectorRankEstimate(postBest.scores),
+        ranks: new VectorRankEstimate(counts.slice()),
       };
     } finally {
       for (const block of blocks) memory.releaseBlock(block);
+      memory.releaseBlock(bins);
     }
   }
 
+  /** The scan kernel on the main thread, for merging the tasks' per-post arrays. */
+  get #scan(): Int8ScanExports {
+    this.#mainScan ??= instantiateInt8Scan(this.memory.memory);
+    return this.#mainScan;
+  }
+
   /**
-   * Combines the per-post arrays that the scan tasks left in their scratch
-   * blocks: the higher score wins, the lower slot on a tie. Returns copies,
-   * so they outlive the blocks.
+   * Merges the per-post arrays that the scan tasks left in their scratch
+   * blocks into the first block's (mergePostBest in assembly/scan) and
+   * returns views of those, valid until the blocks are released.
    */
   #mergePostBest(blocks: readonly { address: number }[], k: number, postCount: number) {
     const { buffer } = this.memory.memory;
-    const scores = new Float32Array(postCount).fill(-Infinity);
-    const slots = new Int32Array(postCount).fill(-1);
-    for (const block of blocks) {
-      const layout = scanScratchLayout(block.address, this.memory.stride, k, postCount);
-      const partScores = new Float32Array(buffer, layout.postScores, postCount);
-      const partSlots = new Int32Array(buffer, layout.postSlots, postCount);
-      for (let ordinal = 0; ordinal < postCount; ordinal++) {
-        const score = partScores[ordinal] as number;
-        const current = scores[ordinal] as number;
-        const slot = partSlots[ordinal] as number;
-        const wins = score > current || (score === current && slot !== -1 && slot < (slots[ordinal] as number));
-        if (wins) {
-          scores[ordinal] = score;
-          slots[ordinal] = slot;
-        }
-      }
+    const layouts = blocks.map((block) => scanScratchLayout(block.address, this.memory.stride, k, postCount));
+    const into = layouts[0] as ScanScratchLayout;
+    for (const from of layouts.slice(1)) {
+      this.#scan.mergePostBest(into.postScores, into.postSlots, from.postScores, from.postSlots, postCount);
     }
-    return { scores, slots };
+    return {
+      scores: new Float32Array(buffer, into.postScores, postCount),
+      slots: new Int32Array(buffer, into.postSlots, postCount),
+    };
   }
 
   #mergeNearest(outputs: readonly ScanVectorsOutput[], k: number): ScoredChunk[] {
@@ -142,18 +145,39 @@ export class VectorIndex {
 }
 
 /**
- * Splits the segments into at most `parts` lists of about equal row counts,
- * one per pool thread. Each list is a snapshot: rows appended later are not
- * scanned by a task already sent.
+ * Splits the rows written so far into at most `parts` lists of segment
+ * ranges with about equal row counts, one per pool thread (`stride` bytes
+ * per row). A range is a
+ * segment's rows from some row on, with its addresses moved to that row.
+ * Each list is a snapshot: rows appended later are not scanned by a task
+ * already sent.
  */
-function splitSegments(segments: readonly ScanSegment[], parts: number): ScanSegment[][] {
-  const snapshot = segments.filter((segment) => segment.count > 0).map((segment) => ({ ...segment }));
-  const lists: ScanSegment[][] = Array.from({ length: Math.max(1, Math.min(parts, snapshot.length)) }, () => []);
-  const rowsPerList = lists.map(() => 0);
-  for (const segment of snapshot) {
-    const target = rowsPerList.indexOf(Math.min(...rowsPerList));
-    lists[target]?.push(segment);
-    rowsPerList[target] = (rowsPerList[target] ?? 0) + segment.count;
+export function splitRows(segments: readonly ScanSegment[], parts: number, stride: number): ScanSegment[][] {
+  const total = segments.reduce((sum, segment) => sum + segment.count, 0);
+  const lists: ScanSegment[][] = [];
+  const perPart = Math.ceil(total / Math.max(1, parts));
+  let list: ScanSegment[] = [];
+  let inList = 0;
+  for (const segment of segments) {
+    let start = 0;
+    while (start < segment.count) {
+      const take = Math.min(segment.count - start, perPart - inList);
+      list.push({
+        rows: segment.rows + start * stride,
+        factors: segment.factors + start * 4,
+        posts: segment.posts + start * 4,
+        count: take,
+        firstSlot: segment.firstSlot + start,
+      });
+      start += take;
+      inList += take;
+      if (inList === perPart) {
+        lists.push(list);
+        list = [];
+        inList = 0;
+      }
+    }
   }
+  if (list.length > 0) lists.push(list);
   return lists;
 }

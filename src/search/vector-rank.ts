@@ -10,7 +10,8 @@
  * bins over [-1, 1] once per search. A rank is read from the bins above,
  * interpolated linearly inside the score's own bin.
  */
-const BIN_COUNT = 4096;
+/** Bins of the score histogram; VectorIndex fills them with the scan kernel. */
+export const BIN_COUNT = 4096;
 
 export class VectorRankEstimate {
   /** Posts with a score in each bin and above it, from the top bin down. */
@@ -20,14 +21,10 @@ export class VectorRankEstimate {
   /** Posts that have a score; posts without one (-Infinity) are left out. */
   readonly postCount: number;
 
-  constructor(postScores: Float32Array) {
-    const counts = new Uint32Array(BIN_COUNT);
-    let postCount = 0;
-    for (const score of postScores) {
-      if (score === -Infinity) continue;
-      const bin = binOf(score);
-      counts[bin] = (counts[bin] as number) + 1;
-      postCount++;
+  /** Takes BIN_COUNT bin counts, as histogramScores (assembly/scan) or countScores fills them. */
+  constructor(counts: Uint32Array) {
+    if (counts.length !== BIN_COUNT) {
+      throw new RangeError(`Invalid histogram of ${counts.length} bins: expected ${BIN_COUNT}.`);
     }
     const atOrAbove = new Uint32Array(BIN_COUNT);
     let running = 0;
@@ -37,7 +34,7 @@ export class VectorRankEstimate {
     }
     this.#counts = counts;
     this.#atOrAbove = atOrAbove;
-    this.postCount = postCount;
+    this.postCount = running;
   }
 
   /**
@@ -53,7 +50,19 @@ export class VectorRankEstimate {
   }
 }
 
+/** Counts scores into BIN_COUNT bins in plain TS: the reference of histogramScores. */
+export function countScores(scores: Float32Array): Uint32Array {
+  const counts = new Uint32Array(BIN_COUNT);
+  for (const score of scores) {
+    if (score === -Infinity) continue;
+    const bin = binOf(score);
+    counts[bin] = (counts[bin] as number) + 1;
+  }
+  return counts;
+}
+
+/** Returns the bin of a score, rounding as the float32 kernel does. */
 function binOf(score: number): number {
-  const bin = Math.floor(((score + 1) / 2) * BIN_COUNT);
+  const bin = Math.floor(Math.fround(score + 1) * (BIN_COUNT / 2));
   return Math.min(BIN_COUNT - 1, Math.max(0, bin));
 }

@@ -5,7 +5,9 @@ import { KernelPool } from "../../src/pool/pool.js";
 import { scanScratchBytes, scanScratchLayout } from "../../src/pool/scan-layout.js";
 import { quantizeVector } from "../../src/search/quantize.js";
 import { VectorCatalog } from "../../src/search/vector-catalog.js";
-import { VectorRankEstimate } from "../../src/search/vector-rank.js";
+import { BIN_COUNT, countScores, VectorRankEstimate } from "../../src/search/vector-rank.js";
+import { splitRows } from "../../src/search/vector-index.js";
+import { instantiateInt8Scan } from "../../src/kernels/int8-scan.js";
 import { SEGMENT_ROWS, VectorMemory } from "../../src/search/vector-memory.js";
 
 function seededRandom(seed: number): () => number {
@@ -142,7 +144,7 @@ describe("VectorRankEstimate", () => {
     const random = seededRandom(3);
     const scores = Float32Array.from({ length: 20_000 }, () => random() * 1.6 - 0.8);
     scores[7] = -Infinity;
-    const estimate = new VectorRankEstimate(scores);
+    const estimate = new VectorRankEstimate(countScores(scores));
     expect(estimate.postCount).toBe(19_999);
     const sorted = Array.from(scores).filter((score) => score !== -Infinity).sort((a, b) => b - a);
     for (const rank of [1, 10, 100, 1000, 15_000]) {
@@ -151,6 +153,67 @@ describe("VectorRankEstimate", () => {
     }
     expect(estimate.rankOf(2)).toBe(1);
     expect(estimate.rankOf(-2)).toBeGreaterThanOrEqual(19_999);
+  });
+});
+
+describe("post best kernels", () => {
+  it("merge and count like the reference", () => {
+    const memory = new VectorMemory(16);
+    const scan = instantiateInt8Scan(memory.memory);
+    const random = seededRandom(11);
+    const count = 5000;
+    const block = memory.acquireBlock(count * 16 + BIN_COUNT * 4);
+    const { buffer } = memory.memory;
+    const at = (index: number) => block.address + index * count * 4;
+    const intoScores = new Float32Array(buffer, at(0), count);
+    const intoSlots = new Int32Array(buffer, at(1), count);
+    const fromScores = new Float32Array(buffer, at(2), count);
+    const fromSlots = new Int32Array(buffer, at(3), count);
+    for (let i = 0; i < count; i++) {
+      const missing = i % 7 === 0;
+      intoScores[i] = missing ? -Infinity : Math.fround(random() * 2.2 - 1.1);
+      intoSlots[i] = missing ? -1 : i * 2;
+      fromScores[i] = i % 5 === 0 ? -Infinity : i % 11 === 0 ? (intoScores[i] as number) : Math.fround(random() * 2 - 1);
+      fromSlots[i] = i % 5 === 0 ? -1 : i % 3 === 0 ? i : i * 3;
+    }
+    const expectedScores = Float32Array.from(intoScores);
+    const expectedSlots = Int32Array.from(intoSlots);
+    for (let i = 0; i < count; i++) {
+      const score = fromScores[i] as number;
+      const slot = fromSlots[i] as number;
+      const current = expectedScores[i] as number;
+      if (score > current || (score === current && slot !== -1 && slot < (expectedSlots[i] as number))) {
+        expectedScores[i] = score;
+        expectedSlots[i] = slot;
+      }
+    }
+    scan.mergePostBest(at(0), at(1), at(2), at(3), count);
+    expect(Array.from(intoScores)).toEqual(Array.from(expectedScores));
+    expect(Array.from(intoSlots)).toEqual(Array.from(expectedSlots));
+
+    const counted = scan.histogramScores(at(0), count, at(4), BIN_COUNT);
+    const bins = new Uint32Array(buffer, at(4), BIN_COUNT);
+    expect(Array.from(bins)).toEqual(Array.from(countScores(intoScores)));
+    expect(counted).toBe(Array.from(intoScores).filter((score) => score !== -Infinity).length);
+  });
+});
+
+describe("splitRows", () => {
+  it("splits rows evenly across segment ranges", () => {
+    const segments = [
+      { rows: 1000, factors: 50_000, posts: 60_000, count: 10, firstSlot: 0 },
+      { rows: 2000, factors: 70_000, posts: 80_000, count: 5, firstSlot: 8192 },
+    ];
+    const parts = splitRows(segments, 2, 16);
+    expect(parts).toEqual([
+      [{ rows: 1000, factors: 50_000, posts: 60_000, count: 8, firstSlot: 0 }],
+      [
+        { rows: 1000 + 8 * 16, factors: 50_000 + 32, posts: 60_000 + 32, count: 2, firstSlot: 8 },
+        { rows: 2000, factors: 70_000, posts: 80_000, count: 5, firstSlot: 8192 },
+      ],
+    ]);
+    expect(splitRows(segments, 1, 16)).toEqual([segments]);
+    expect(splitRows([], 2, 16)).toEqual([]);
   });
 });
 
