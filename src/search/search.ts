@@ -40,6 +40,8 @@ export interface SearchStats {
   /** Chunks not indexed since start: another embedder version, a wrong dimension, or failed checks. */
   chunksSkipped: number;
   chunksCorrupt: number;
+  /** Why the query could not be embedded; the results then come from the lexical leg alone. */
+  vectorLegError?: string;
   milliseconds: number;
   /** Milliseconds spent in each step, in order. */
   steps: SearchSteps;
@@ -97,7 +99,8 @@ export class Searcher {
 
     const lap = stopwatch(started);
     const tokens = kernels.tokenize(query, { stopWords: embedder.stopWords });
-    const queryVector = await embedder.embedQuery(query, tokens);
+    const embedded = await this.#embedQuery(query, tokens);
+    const queryVector = embedded.vector;
     const queryMs = lap();
     const lexical = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });
     const { candidates } = lexical;
@@ -128,10 +131,27 @@ export class Searcher {
       chunksIndexed: vectors.catalog.size,
       chunksSkipped: syncStats.skippedVersion + syncStats.skippedDimension + syncStats.corrupt,
       chunksCorrupt: syncStats.corrupt,
+      ...(embedded.error === undefined ? {} : { vectorLegError: embedded.error }),
       milliseconds: performance.now() - started,
       steps: { query: queryMs, lexical: lexicalMs, vector: vectorMs, fusion: fusionMs, read: readMs },
     };
     return { results, stats };
+  }
+
+  /**
+   * Embeds the query. When the embedder fails, as a remote embedding API
+   * can, search goes on with the lexical leg alone: the zero vector it
+   * gets instead matches no chunk.
+   */
+  async #embedQuery(query: string, tokens: readonly string[]): Promise<{ vector: Float32Array; error?: string }> {
+    const { embedder, log } = this.#deps;
+    try {
+      return { vector: await embedder.embedQuery(query, tokens) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log?.warn({ err: error }, "embedding the query failed; searching with the lexical leg only");
+      return { vector: new Float32Array(embedder.dim), error: message };
+    }
   }
 }
 

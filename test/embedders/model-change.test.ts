@@ -86,5 +86,16 @@ describe.each(targets)("model change on $dialect", (target) => {
     expect(after.stats.chunksIndexed).toBe(POSTS.length);
     expect(await countChunksByVersion(model.db)).toEqual([{ version: "openai:mock-embed:64", chunks: POSTS.length, posts: POSTS.length }]);
     expect(await countPostsToEnqueue(model.db, { version: model.embedder.version, all: false })).toBe(0);
+
+    mock.responder = () => ({ status: 400, body: { error: { message: "model not loaded" } } });
+    try {
+      const down = await model.searcher.search({ query: "sqlite driver", k: 3 });
+      expect(down.stats.vectorLegError).toMatch(/400/);
+      expect(down.results[0]?.url).toBe("https://example.com/sqlite");
+      expect(down.results[0]?.explain.lexicalRank).toBe(1);
+      expect(down.results[0]?.explain.vectorRank).toBeNull();
+    } finally {
+      mock.responder = undefined;
+    }
   });
 });
