@@ -1,0 +1,80 @@
+import path from "node:path";
+
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { bytesToVector } from "../../src/embedders/vector-codec.js";
+import { openEngine, type Engine } from "../../src/engine.js";
+import { createIndexPostHandler, EMBED_POST_JOB } from "../../src/indexer/index-post.js";
+import { Worker } from "../../src/queue/worker.js";
+import { importPost } from "../../src/sources/import-posts.js";
+import { toId } from "../../src/store/rows.js";
+import { loadDialectTargets, type TestDatabase } from "../helpers/db.js";
+import { generatePosts, generateQueries } from "../../bench/synthetic-corpus.js";
+import { buildVocabulary, findReadmes } from "../../bench/vocabulary.js";
+
+const [sqlite] = await loadDialectTargets();
+const silent = pino({ level: "silent" });
+/** Enough posts that the nearest chunks of a search cover only a few of them. */
+const POSTS = 400;
+
+/** Ranks every post by its best chunk's exact cosine with the query, from 1. */
+async function exactVectorRanks(engine: Engine, query: string): Promise<Map<string, number>> {
+  const tokens = engine.kernels.tokenize(query);
+  const queryVector = engine.kernels.hashEmbed(tokens, engine.embedder.dim);
+  const rows = await engine.db.query(`SELECT post_id, embedding_f32 FROM ${engine.db.tables.chunks}`);
+  const best = new Map<string, number>();
+  for (const row of rows) {
+    const vector = bytesToVector(row.embedding_f32 as Uint8Array) as Float32Array;
+    const [score] = engine.kernels.cosineBatch(queryVector, vector);
+    const postId = toId(row.post_id);
+    best.set(postId, Math.max(best.get(postId) ?? -Infinity, score as number));
+  }
+  const order = [...best].sort((a, b) => b[1] - a[1]);
+  return new Map(order.map(([postId], index) => [postId, index + 1]));
+}
+
+describe("vector ranks over the whole index", () => {
+  let database: TestDatabase;
+  let engine: Engine;
+
+  beforeAll(async () => {
+    if (!sqlite) throw new Error("no SQLite target");
+    database = await sqlite.createDatabase();
+    engine = await openEngine({ dbUrl: database.url, prefix: "rank_", log: silent, threads: 2, createSchema: true });
+    const vocabulary = buildVocabulary(findReadmes(path.resolve("node_modules")), 2000);
+    for (const post of generatePosts(vocabulary, { posts: POSTS, seed: 5 })) await importPost(engine.db, post);
+    const worker = new Worker(engine.db, createIndexPostHandler(engine), {
+      jobTypes: [EMBED_POST_JOB],
+      limit: 0,
+      untilEmpty: true,
+      concurrency: 2,
+      logger: silent,
+    });
+    await worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+  });
+
+  it("matches exact ranks of every post", async () => {
+    const vocabulary = buildVocabulary(findReadmes(path.resolve("node_modules")), 2000);
+    for (const query of generateQueries(vocabulary, 10, 6)) await expectExactRanks(query);
+  });
+
+  async function expectExactRanks(query: string): Promise<void> {
+    const exact = await exactVectorRanks(engine, query);
+    expect(exact.size).toBe(POSTS);
+    const { results } = await engine.searcher.search({ query, k: 5, candidateLimit: 10 });
+    const ranked = results.filter((result) => result.explain.vectorRank !== null);
+    expect(ranked.length).toBeGreaterThan(0);
+    for (const result of ranked) {
+      const expected = exact.get(result.id) as number;
+      // int8 scores and the histogram estimate move a rank by a few places where scores are dense.
+      const tolerance = Math.max(6, expected * 0.1);
+      expect(Math.abs((result.explain.vectorRank as number) - expected), `post ${result.id} for ${query}`).toBeLessThanOrEqual(tolerance);
+    }
+  }
+});
