@@ -11,7 +11,7 @@ import { listDeadLetters, retryDeadLetters } from "../queue/dead-letters.js";
 import { readMinuteBuckets, readQueueStatus } from "../queue/read-queue-status.js";
 import { importPost } from "../sources/import-posts.js";
 import type { AdminToken } from "./admin-token.js";
-import { HttpError } from "./errors.js";
+import { FIELD_HINTS, HttpError } from "./errors.js";
 import type { HttpMetrics } from "./metrics.js";
 import { ID_PATTERN, isStorableId } from "./request-checks.js";
 
@@ -40,6 +40,22 @@ const POST_BODY = {
     content: { type: "string", minLength: 1, maxLength: 1_000_000 },
   },
 } as const;
+
+/**
+ * Rejects a body field that is not a string before the schema runs, because
+ * fastify's Ajv coerces types (a title of 42 would be stored as "42").
+ */
+async function requireStringFields(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HttpError(400, "INVALID_REQUEST", "The body must be a JSON object with url, title and content.", "body");
+  }
+  for (const [field, value] of Object.entries(body)) {
+    if (field in POST_BODY.properties && typeof value !== "string") {
+      throw new HttpError(400, "INVALID_REQUEST", `Invalid ${field} of type ${value === null ? "null" : typeof value}: ${FIELD_HINTS[field] ?? "send a string"}.`, field);
+    }
+  }
+}
 
 interface PostBody {
   source?: string;
@@ -86,7 +102,7 @@ export function registerAdminRoutes(app: FastifyInstance, engine: Engine, token:
     return { id, retried: result.retried > 0, skippedAsDuplicate: result.skippedAsDuplicate > 0 };
   });
 
-  app.post("/api/posts", { onRequest, schema: { body: POST_BODY } }, async (request, reply) => {
+  app.post("/api/posts", { onRequest, preValidation: requireStringFields, schema: { body: POST_BODY } }, async (request, reply) => {
     const body = request.body as PostBody;
     const post = { source: body.source ?? body.url, url: body.url, title: body.title, content: body.content };
     const result = await importPost(db, post);

@@ -1,7 +1,7 @@
 /**
  * The HTTP API on fastify: search, health, Prometheus metrics, the admin
  * endpoints under /api and the dashboard at `/`. Request fields are checked
- * against JSON schemas; every error is JSON `{ error: { code, message,
+ * against JSON schemas, and every error is JSON `{ error: { code, message,
  * field? } }` (see errors.ts).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -37,7 +37,7 @@ export const DEFAULT_SEARCH_BURST = 40;
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** Methods of each fixed path, for 405 answers with an Allow header. */
+/** Methods of each fixed path, for the Allow header of a 405 response. */
 const ROUTE_METHODS: Record<string, string> = {
   "/": "GET, HEAD",
   "/search": "GET, HEAD",
@@ -81,6 +81,8 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
 
+  // Every body is JSON, so any other Content-Type gets a 415.
+  app.removeContentTypeParser("text/plain");
   app.addHook("onRequest", async (request) => {
     checkQueryString(request.raw.url ?? "/");
   });

@@ -98,6 +98,10 @@ export async function countRows(db: Db): Promise<RowCounts> {
   };
 }
 
+export function bearerHeader(token = ADMIN_TOKEN): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
 export function adminHeaders(token = ADMIN_TOKEN): Record<string, string> {
-  return { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  return { ...bearerHeader(token), "content-type": "application/json" };
 }
