@@ -86,7 +86,14 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
   app.addHook("onRequest", async (request) => {
     checkQueryString(request.raw.url ?? "/");
   });
+  // While the server closes, each response ends its keep-alive connection,
+  // so that close() is not left waiting for idle clients.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onSend", async (_request, reply, payload) => {
+    if (closing) reply.header("Connection", "close");
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (!reply.hasHeader("cache-control")) reply.header("Cache-Control", "no-store");
     return payload;
