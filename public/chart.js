@@ -36,6 +36,7 @@ export function renderHistoryChart(container, minutes) {
   title.textContent = `${total} completed and ${failed} failed in the last ${minutes.length} minutes`;
   svg.append(title);
 
+  const bars = svgElement("g", { class: "bars" });
   minutes.forEach((minute, index) => {
     const x = LEFT + index * step + 1;
     const width = Math.max(1, step - 2);
@@ -49,8 +50,9 @@ export function renderHistoryChart(container, minutes) {
       barTitle.textContent = tip;
       bar.append(barTitle);
     }
-    svg.append(completedBar, failedBar);
+    bars.append(completedBar, failedBar);
   });
+  svg.append(bars);
 
   svg.append(svgElement("line", { x1: LEFT, y1: plotHeight, x2: WIDTH, y2: plotHeight, class: "axis" }));
   svg.append(svgElement("line", { x1: LEFT, y1: 0, x2: LEFT, y2: plotHeight, class: "axis" }));
@@ -58,5 +60,9 @@ export function renderHistoryChart(container, minutes) {
   svg.append(label(LEFT - 4, plotHeight, "0", "end"));
   svg.append(label(LEFT, HEIGHT - 4, `${minutes.length} min ago`, "start"));
   svg.append(label(WIDTH, HEIGHT - 4, "now", "end"));
+  svg.append(svgElement("rect", { x: LEFT + 8, y: 4, width: 8, height: 8, class: "bar-completed" }));
+  svg.append(label(LEFT + 20, 12, "completed", "start"));
+  svg.append(svgElement("rect", { x: LEFT + 88, y: 4, width: 8, height: 8, class: "bar-failed" }));
+  svg.append(label(LEFT + 100, 12, "failed (last attempt)", "start"));
   container.replaceChildren(svg);
 }
