@@ -34,7 +34,7 @@ Serves the HTTP API and the dashboard until SIGINT or SIGTERM
   --port N            TCP port, 0 for any free port (default ${DEFAULT_PORT})
   --threads N         worker threads that score vectors (default: one per core)
   --read-db URL       read posts, tokens and vectors from this database (a replica);
-                      --db still receives writes
+                      --db still receives writes (default: none, --db serves both)
   --rate-limit N      searches per second per client IP address, 0 for no limit
                       (default ${DEFAULT_SEARCH_RATE_PER_SECOND})
   --burst N           searches a client may send at once before the rate applies
