@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { DB_VERSION_NAME } from "../../src/store/migrate.js";
 import { loadDialectTargets } from "../helpers/db.js";
 import { startHttpFixture, type HttpFixture } from "./http-fixture.js";
 
@@ -153,5 +154,24 @@ describe.each(targets.filter((target) => target.dialect === "sqlite"))("search r
     expect(retryAfter).toBe("1");
     const metrics = await (await fetch(`${fixture.base}/metrics`)).text();
     expect(metrics).toMatch(/^wpllmseo_searches_total\{outcome="rate_limited"\} 1$/m);
+  });
+});
+
+describe.each(targets.filter((target) => target.dialect === "sqlite"))("health on $label", (target) => {
+  let fixture: HttpFixture;
+
+  beforeAll(async () => {
+    fixture = await startHttpFixture(target);
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it("answers 503 when the schema is not current", async () => {
+    const { db } = fixture.engine;
+    await db.execute(`UPDATE ${db.tables.meta} SET value = '1.1.0' WHERE name = ?`, [DB_VERSION_NAME]);
+    const response = await fetch(`${fixture.base}/health`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: "unavailable", database: "schema 1.1.0, expected 1.2.0", kernels: "simd", threads: 1 });
   });
 });
