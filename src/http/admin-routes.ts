@@ -1,7 +1,7 @@
 /**
  * The admin endpoints under /api: queue status, dead letters, and adding,
- * updating and deleting posts. Each needs `Authorization: Bearer <token>`;
- * the check runs before the body is read.
+ * updating and deleting posts. Each needs `Authorization: Bearer <token>`,
+ * checked before the body is read.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 

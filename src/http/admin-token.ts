@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 
-/** Shortest token accepted, so that a token cannot be guessed by trying. */
+/** Minimum token length in characters, because shorter tokens could be found by trying values. */
 export const MIN_ADMIN_TOKEN_CHARS = 16;
 
 export type AdminCheck = "ok" | "disabled" | "missing" | "invalid";

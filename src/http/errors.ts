@@ -1,7 +1,7 @@
 /**
  * The JSON error body of every 4xx and 5xx response,
  * `{ error: { code, message, field? } }`. Messages name the invalid value
- * and the fix; a stack trace or SQL goes to the log, never into a body.
+ * and the fix. A stack trace or SQL goes to the log, never into a body.
  */
 
 export interface ErrorBody {
@@ -25,7 +25,7 @@ export function errorBody(code: string, message: string, field?: string): ErrorB
   return { error: { code, message, ...(field === undefined ? {} : { field }) } };
 }
 
-/** What to send for each request field that fails its schema. */
+/** Hints sent for each request field that fails its schema. */
 export const FIELD_HINTS: Record<string, string> = {
   q: "pass the words to search for, 1 to 512 characters",
   k: "use a whole number from 1 to 100",

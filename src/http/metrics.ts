@@ -29,7 +29,7 @@ export function createHttpMetrics(engine: Engine): HttpMetrics {
 
   const searchSeconds = new Histogram({
     name: "wpllmseo_search_duration_seconds",
-    help: "Time to answer GET /search with 200, in seconds.",
+    help: "Time to respond to GET /search with 200, in seconds.",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });

@@ -8,7 +8,7 @@ export interface RateLimitOptions {
   ratePerSecond: number;
   /** Bucket size: requests a client may send at once after being idle. */
   burst: number;
-  /** Buckets kept; when full, the least recently used bucket is dropped. */
+  /** Maximum buckets kept. When full, the least recently used bucket is dropped. */
   maxClients?: number;
 }
 

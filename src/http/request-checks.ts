@@ -28,7 +28,7 @@ function decodeComponent(text: string): string | null {
 }
 
 /**
- * Raises a 400 naming the parameter when the query string of `rawUrl` holds
+ * Raises a 400 naming the parameter when the query string of `rawUrl` contains
  * a byte outside printable ASCII, a malformed percent escape such as `%zz`,
  * or escapes that decode to invalid UTF-8 such as `%C3%28`.
  */

@@ -8,7 +8,7 @@ import { HttpError } from "./errors.js";
 import type { HttpMetrics, SearchOutcome } from "./metrics.js";
 import type { RateLimiter } from "./rate-limit.js";
 
-/** Longest query accepted over HTTP, in characters (the engine accepts 1000). */
+/** Maximum query length over HTTP, in characters (the engine accepts 1000). */
 export const MAX_HTTP_QUERY_CHARS = 512;
 
 interface SearchQuery {

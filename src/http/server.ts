@@ -26,7 +26,7 @@ export interface HttpOptions {
   searchRatePerSecond?: number;
   /** Searches a client may send at once after being idle. Default 40. */
   searchBurst?: number;
-  /** Largest request body in bytes. Default 1 MiB. */
+  /** Maximum request body size in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Time to receive a whole request, in ms. Default 30000. */
   requestTimeoutMs?: number;
@@ -99,7 +99,9 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
     return payload;
   });
   app.addHook("onResponse", async (request, reply) => {
-    request.log.info({ method: request.method, path: request.routeOptions.url ?? request.url.split("?")[0], status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(2)) }, "request");
+    const path = request.routeOptions.url ?? request.url.split("?")[0];
+    const ms = Number(reply.elapsedTime.toFixed(2));
+    request.log.info({ method: request.method, path, status: reply.statusCode, ms }, "request");
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));

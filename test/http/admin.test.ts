@@ -119,7 +119,7 @@ describe.each(targets.filter((target) => target.dialect === "sqlite"))("admin AP
     await fixture?.close();
   });
 
-  it("answers 403 disabled, even with a token", async () => {
+  it("returns 403 even with a token", async () => {
     const before = await countRows(fixture.engine.db);
     const requests: [string, RequestInit][] = [
       ["/api/queue", {}],

@@ -139,7 +139,7 @@ describe.each(targets.filter((target) => target.dialect === "sqlite"))("search r
     await fixture?.close();
   });
 
-  it("answers 429 with Retry-After once the burst is spent", async () => {
+  it("returns 429 with Retry-After after the burst", async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let index = 0; index < 3; index++) {
@@ -167,7 +167,7 @@ describe.each(targets.filter((target) => target.dialect === "sqlite"))("health o
     await fixture?.close();
   });
 
-  it("answers 503 when the schema is not current", async () => {
+  it("returns 503 on an outdated schema", async () => {
     const { db } = fixture.engine;
     await db.execute(`UPDATE ${db.tables.meta} SET value = '1.1.0' WHERE name = ?`, [DB_VERSION_NAME]);
     const response = await fetch(`${fixture.base}/health`);

@@ -92,7 +92,7 @@ export const serveCommand: Command = {
 /**
  * Resolves once the server has stopped after SIGINT or SIGTERM. The first
  * signal stops accepting connections and lets requests in flight finish for
- * up to `graceMs`, then closes the connections left; a second signal closes
+ * up to `graceMs`, then closes the connections left. A second signal closes
  * them at once. The caller then closes the pool and the databases.
  */
 function waitForStop(app: FastifyInstance, graceMs: number, log: Logger): Promise<void> {
