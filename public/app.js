@@ -120,6 +120,7 @@ function renderCounts(queue) {
 function renderRunning(queue) {
   const rows = queue.running.map((job) => {
     const row = document.createElement("tr");
+    row.dataset.id = job.id;
     row.append(cell(job.id), cell(job.jobType), cell(job.runner ?? "unknown"), cell(formatSeconds(job.heldSeconds)), cell(formatSeconds(job.leaseRemainingSeconds)));
     return row;
   });
@@ -176,7 +177,9 @@ async function refreshAdmin() {
 function saveToken(event) {
   event.preventDefault();
   const input = byId("admin-token");
-  sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+  const token = input.value.trim();
+  // An empty field keeps the stored token and only refreshes; "Forget" removes it.
+  if (token !== "") sessionStorage.setItem(TOKEN_KEY, token);
   input.value = "";
   void refreshAdmin();
 }

@@ -11,10 +11,11 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { claimJobs } from "../../src/queue/claim-jobs.js";
 import { listDeadLetters } from "../../src/queue/dead-letters.js";
 import { readQueueStatus } from "../../src/queue/read-queue-status.js";
 import { loadDialectTargets } from "../helpers/db.js";
-import { ADMIN_TOKEN, createDeadLetters, startHttpFixture, type HttpFixture } from "../http/http-fixture.js";
+import { ADMIN_TOKEN, createDeadLetters, FAILING_JOB, startHttpFixture, type HttpFixture } from "../http/http-fixture.js";
 
 const CHROMIUM = process.env["WPLLMSEO_CHROMIUM"] || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -119,6 +120,16 @@ describe.skipIf(!available && !required)("dashboard in Chromium", () => {
     const left = await listDeadLetters(fixture.engine.db);
     expect(left.map((letter) => letter.id)).not.toContain(id);
     expect((await readQueueStatus(fixture.engine.db)).counts.queued).toBe(1);
+
+    const [claimed] = await claimJobs(fixture.engine.db, { runner: "browser-test:1", leaseMs: 60_000, limit: 1 });
+    await page.click("#token-form button[type=submit]");
+    const running = page.locator(`#running-jobs tbody tr[data-id="${claimed?.id}"] td`);
+    await expect.poll(() => running.count()).toBe(5);
+    expect(await running.nth(1).textContent()).toBe(FAILING_JOB);
+    expect(await running.nth(2).textContent()).toBe("browser-test:1");
+    expect(await running.nth(3).textContent()).toMatch(/^\d+\.\d s$/);
+    expect(await running.nth(4).textContent()).toMatch(/^(59|60)\.\d s$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-running-job.png"), fullPage: true });
     await page.close();
   });
 });
