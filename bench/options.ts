@@ -28,6 +28,8 @@ export interface BenchOptions {
   sizes: number[];
   /** Folder with cran.all.1400, cran.qry and cranqrel, or null to skip the relevance part. */
   cranfieldDir: string | null;
+  /** Also run the HTTP load bench (bench/http-load.ts) and add its section. */
+  httpLoad: boolean;
 }
 
 export const USAGE = `Usage: node dist/bench/run.js [options]
@@ -42,6 +44,8 @@ Options:
                    with --quick ${QUICK_SIZES.join(",")})
   --cranfield DIR  folder with cran.all.1400, cran.qry and cranqrel (default: the
                    shared/data/cranfield folder beside the repository, when it exists)
+  --http-load      also load GET /search of \`wpllmseo serve\` with autocannon
+                   (bench/http-load.ts with its defaults, about 10 minutes)
   --help           print this text`;
 
 /** Invalid command-line options; the message names the option. */
@@ -69,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     outFile: values.out,
     sizes: chooseSizes(values.sizes, values.quick),
     cranfieldDir: values.cranfield ?? (existsSync(DEFAULT_CRANFIELD) ? DEFAULT_CRANFIELD : null),
+    httpLoad: values["http-load"],
   };
 }
 
@@ -96,6 +101,7 @@ function parseArgvStrictly(argv: readonly string[]) {
       out: { type: "string", default: DEFAULT_OUT_FILE },
       sizes: { type: "string" },
       cranfield: { type: "string" },
+      "http-load": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,

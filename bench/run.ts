@@ -14,6 +14,7 @@ import { runCranfieldSuite } from "./cranfield-suite.js";
 import type { BenchReport, PeerReport, SuiteFigure } from "./results.js";
 import { runCosineSuites } from "./cosine-suite.js";
 import { runHashEmbedSuite } from "./hash-embed-suite.js";
+import { runHttpLoadSection } from "./http-load.js";
 import { runQueueSuites, type QueueSettings } from "./queue-suite.js";
 import { runSearchSuites, type SearchSettings } from "./search-suite.js";
 import { runSha256Suites } from "./sha256-suite.js";
@@ -108,7 +109,8 @@ async function main(): Promise<void> {
   }
   const command = describeCommand(argv);
   const report = await runBench(options, command);
-  writeOutput(options.outFile, renderMarkdown(report));
+  const httpLoadSection = options.httpLoad ? `\n${await runHttpLoadSection(command, progress)}` : "";
+  writeOutput(options.outFile, renderMarkdown(report) + httpLoadSection);
   if (options.jsonFile) writeOutput(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   for (const part of report.skipped) progress(`skipped ${part.part}: ${part.reason}`);
   progress(`done in ${report.totalSeconds.toFixed(0)} s`);

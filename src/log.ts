@@ -6,6 +6,8 @@
 import { pino } from "pino";
 import type { DestinationStream, Logger } from "pino";
 
+import { writeAroundStatusLine } from "./status-line.js";
+
 export type { Logger } from "pino";
 
 export interface CreateLoggerOptions {
@@ -64,11 +66,13 @@ function createLineDestination(output: NodeJS.WritableStream): DestinationStream
         if (text.trim() === "") {
           continue;
         }
+        let line: string;
         try {
-          output.write(formatLogLine(JSON.parse(text) as Record<string, unknown>));
+          line = formatLogLine(JSON.parse(text) as Record<string, unknown>);
         } catch {
-          output.write(`${text}\n`);
+          line = `${text}\n`;
         }
+        writeAroundStatusLine(() => output.write(line));
       }
     },
   };

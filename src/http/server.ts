@@ -1,108 +1,209 @@
 /**
- * The HTTP API: `GET /search?q=&k=` and `GET /health`, JSON in and out.
- *
- * Errors are JSON `{ error: { code, message, field? } }`; a 5xx body never
- * carries a stack trace or SQL, which go to the log instead.
+ * The HTTP API on fastify: search, health, Prometheus metrics, the admin
+ * endpoints under /api and the dashboard at `/`. Request fields are checked
+ * against JSON schemas, and every error is JSON `{ error: { code, message,
+ * field? } }` (see errors.ts).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 
 import type { Engine } from "../engine.js";
 import { SearchRequestError } from "../search/search-request.js";
-import { readSchemaVersion, SCHEMA_VERSION } from "../store/migrate.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import { AdminToken } from "./admin-token.js";
+import { DASHBOARD_CSP, loadDashboardFiles } from "./dashboard-files.js";
+import { errorBody, FIELD_HINTS, HttpError } from "./errors.js";
+import { createHttpMetrics } from "./metrics.js";
+import { RateLimiter } from "./rate-limit.js";
+import { checkQueryString } from "./request-checks.js";
+import { registerSearchRoutes } from "./search-routes.js";
 
 export interface HttpOptions {
   host: string;
   port: number;
+  /** Bearer token of the admin endpoints; undefined or empty disables them. */
+  adminToken?: string;
+  /** Searches per second per client IP; 0 turns the limit off. Default 20. */
+  searchRatePerSecond?: number;
+  /** Searches a client may send at once after being idle. Default 40. */
+  searchBurst?: number;
+  /** Maximum request body size in bytes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Time to receive a whole request, in ms. Default 30000. */
+  requestTimeoutMs?: number;
 }
 
-export async function startHttpServer(engine: Engine, options: HttpOptions): Promise<Server> {
-  const server = createServer((request, response) => {
-    void handleRequest(engine, request, response);
+export const DEFAULT_SEARCH_RATE_PER_SECOND = 20;
+export const DEFAULT_SEARCH_BURST = 40;
+export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Methods of each fixed path, for the Allow header of a 405 response. */
+const ROUTE_METHODS: Record<string, string> = {
+  "/": "GET, HEAD",
+  "/search": "GET, HEAD",
+  "/health": "GET, HEAD",
+  "/metrics": "GET, HEAD",
+  "/api/queue": "GET, HEAD",
+  "/api/queue/history": "GET, HEAD",
+  "/api/dead-letter": "GET, HEAD",
+  "/api/posts": "POST",
+};
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "Content-Security-Policy": DASHBOARD_CSP,
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+/** Builds the fastify app without listening; `startHttpServer` listens. */
+export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions> = {}): Promise<FastifyInstance> {
+  const adminToken = new AdminToken(options.adminToken);
+  const limiter = new RateLimiter({
+    ratePerSecond: options.searchRatePerSecond ?? DEFAULT_SEARCH_RATE_PER_SECOND,
+    burst: options.searchBurst ?? DEFAULT_SEARCH_BURST,
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") {
-        reject(new Error(`Port ${options.port} on ${options.host} is already in use: stop the other server or pick another --port.`, { cause: error }));
-      } else reject(error);
-    });
-    server.listen(options.port, options.host, () => {
-      server.removeAllListeners("error");
-      resolve();
-    });
+  const dashboard = loadDashboardFiles();
+  const metrics = createHttpMetrics(engine);
+
+  const app = Fastify({
+    // pino 10's Logger has fields that fastify's logger type lacks; fastify 5 accepts pino 9 and 10.
+    loggerInstance: engine.log as FastifyBaseLogger,
+    // The onResponse hook below logs one line per request instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
-  return server;
+
+  // Every body is JSON, so any other Content-Type gets a 415.
+  app.removeContentTypeParser("text/plain");
+  app.addHook("onRequest", async (request) => {
+    checkQueryString(request.raw.url ?? "/");
+  });
+  // While the server closes, each response ends its keep-alive connection,
+  // so that close() is not left waiting for idle clients.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (closing) reply.header("Connection", "close");
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (!reply.hasHeader("cache-control")) reply.header("Cache-Control", "no-store");
+    return payload;
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const path = request.routeOptions.url ?? request.url.split("?")[0];
+    const ms = Number(reply.elapsedTime.toFixed(2));
+    request.log.info({ method: request.method, path, status: reply.statusCode, ms }, "request");
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    const allow = ROUTE_METHODS[path];
+    if (allow !== undefined) {
+      void reply.code(405).header("Allow", allow).send(errorBody("METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed on ${path}: use ${allow}.`));
+      return;
+    }
+    void reply.code(404).send(errorBody("NOT_FOUND", `No route ${request.method} ${path}: see docs/HTTP.md for the endpoints.`));
+  });
+
+  for (const [urlPath, file] of dashboard) {
+    app.get(urlPath, async (_request, reply) => reply.type(file.contentType).header("Cache-Control", "no-cache").send(file.body));
+  }
+  registerSearchRoutes(app, engine, limiter, metrics);
+  registerAdminRoutes(app, engine, adminToken, metrics);
+  app.get("/metrics", async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+  await app.ready();
+  return app;
 }
 
-async function handleRequest(engine: Engine, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const url = new URL(request.url ?? "/", "http://localhost");
-  const log = engine.log.child({ method: request.method, path: url.pathname });
+/** Builds the app and listens; rejects with the fix when the port is taken. */
+export async function startHttpServer(engine: Engine, options: HttpOptions): Promise<FastifyInstance> {
+  const app = await buildHttpApp(engine, options);
   try {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.setHeader("Allow", "GET, HEAD");
-      sendError(response, 405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed: use GET.`);
-    } else if (url.pathname === "/search") {
-      await handleSearch(engine, url, response);
-    } else if (url.pathname === "/health") {
-      await handleHealth(engine, response);
-    } else {
-      sendError(response, 404, "NOT_FOUND", `No route ${url.pathname}: use /search?q=... or /health.`);
-    }
+    await app.listen({ host: options.host, port: options.port });
   } catch (error) {
-    if (error instanceof SearchRequestError) {
-      sendError(response, 400, "INVALID_REQUEST", error.message, error.field === "query" ? "q" : error.field);
-    } else {
-      log.error({ err: error }, "request failed");
-      sendError(response, 500, "INTERNAL", "The request failed on the server; see the server log.");
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(`Port ${options.port} on ${options.host} is already in use: stop the other server or pick another --port.`, { cause: error });
     }
+    throw error;
   }
-  log.info({ status: response.statusCode, ms: Number((performance.now() - started).toFixed(2)) }, "request");
+  return app;
 }
 
-async function handleSearch(engine: Engine, url: URL, response: ServerResponse): Promise<void> {
-  const query = url.searchParams.get("q") ?? "";
-  const kText = url.searchParams.get("k");
-  let k: number | undefined;
-  if (kText !== null) {
-    k = /^\d{1,6}$/.test(kText) ? Number(kText) : Number.NaN;
-    if (Number.isNaN(k)) throw new SearchRequestError("k", `Invalid k ${JSON.stringify(kText)}: use a whole number from 1 to 100.`);
+/** Returns the URL the app listens on, such as http://127.0.0.1:8080. */
+export function listenUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (address === null || typeof address === "string") return String(address);
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** Status and code of fastify's own 4xx errors, with messages that show no request data. */
+const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, "PAYLOAD_TOO_LARGE", "The request body is larger than the server's limit: send at most 1 MiB."],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported Content-Type: send application/json."],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "INVALID_JSON", "Empty JSON body: send a JSON object."],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, "INVALID_JSON", "The body is not valid JSON: send a JSON object."],
+  FST_ERR_BAD_URL: [400, "INVALID_REQUEST", "The URL is malformed: percent-encode it as UTF-8."],
+};
+
+function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof HttpError) {
+    if (error.statusCode === 401) reply.header("WWW-Authenticate", 'Bearer realm="wpllmseo"');
+    return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.field));
   }
-  const { results, stats } = await engine.searcher.search({ query, k });
-  sendJson(response, 200, { query, results, stats });
-}
-
-/** Reports ready only when each database is reachable and has the current schema. */
-async function handleHealth(engine: Engine, response: ServerResponse): Promise<void> {
-  let database = "ok";
-  const databases = engine.readDb === engine.db ? [engine.db] : [engine.db, engine.readDb];
-  for (const db of databases) {
-    try {
-      const version = await readSchemaVersion(db);
-      if (version !== SCHEMA_VERSION) {
-        database = version === null ? "no schema" : `schema ${version}, expected ${SCHEMA_VERSION}`;
-      }
-    } catch (error) {
-      database = "unreachable";
-      engine.log.warn({ err: error, db: db.displayUrl }, "health check: database unreachable");
-    }
+  if (error instanceof SearchRequestError) {
+    const field = error.field === "query" ? "q" : error.field;
+    return reply.code(400).send(errorBody("INVALID_REQUEST", error.message, field));
   }
-  const body = { status: database === "ok" ? "ok" : "unavailable", database, kernels: engine.kernels.flavor, threads: engine.pool.threads };
-  sendJson(response, database === "ok" ? 200 : 503, body);
+  if (error.validation) {
+    return reply.code(400).send(describeValidationError(error, request));
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    const [status, code, message] = FASTIFY_ERRORS["FST_ERR_CTP_INVALID_JSON_BODY"] as [number, string, string];
+    return reply.code(status).send(errorBody(code, message, "body"));
+  }
+  const known = FASTIFY_ERRORS[error.code];
+  if (known) {
+    const [status, code, message] = known;
+    return reply.code(status).send(errorBody(code, message, status === 400 || status === 413 ? "body" : undefined));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return reply.code(status).send(errorBody("INVALID_REQUEST", `The request was rejected (${error.code ?? status}).`));
+  }
+  request.log.error({ err: error }, "request failed");
+  return reply.code(500).send(errorBody("INTERNAL", "The request failed on the server; see the server log."));
 }
 
-function sendError(response: ServerResponse, status: number, code: string, message: string, field?: string): void {
-  sendJson(response, status, { error: { code, message, ...(field ? { field } : {}) } });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(text),
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-  });
-  response.end(text);
+/** Names the first field that failed its schema, with its value and what to send. */
+function describeValidationError(error: FastifyError, request: FastifyRequest) {
+  const first = error.validation?.[0];
+  const params = (first?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+  const field = params.missingProperty ?? params.additionalProperty ?? first?.instancePath.replace(/^\//, "").split("/")[0] ?? "";
+  const location = error.validationContext ?? "request";
+  const requestProperty = location === "querystring" ? "query" : location;
+  if (params.missingProperty) {
+    return errorBody("INVALID_REQUEST", `Missing ${location} field ${JSON.stringify(field)}: ${FIELD_HINTS[field] ?? "add it"}.`, field);
+  }
+  if (params.additionalProperty) {
+    return errorBody("INVALID_REQUEST", `Unknown ${location} field ${JSON.stringify(field)}: remove it.`, field);
+  }
+  const source = (request as unknown as Record<string, unknown>)[requestProperty] as Record<string, unknown> | undefined;
+  const value = source?.[field];
+  const shown = typeof value === "string" && value.length > 40 ? `of ${value.length} characters` : JSON.stringify(value);
+  return errorBody("INVALID_REQUEST", `Invalid ${field} ${shown}: ${FIELD_HINTS[field] ?? first?.message ?? "check the value"}.`, field);
 }

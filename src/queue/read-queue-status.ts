@@ -114,3 +114,47 @@ export async function readQueueStatus(db: Db): Promise<QueueStatus> {
     running: await selectRunningJobs(db),
   };
 }
+
+/** Completed and failed jobs in one minute of the last hour. */
+export interface MinuteBucket {
+  /** Whole minutes before now on the database clock: 0 is the current minute. */
+  minutesAgo: number;
+  completed: number;
+  /** Jobs that used their last attempt (status failed) in that minute. */
+  failed: number;
+}
+
+/**
+ * Counts jobs that reached completed or failed in each of the last
+ * `minutes` minutes, by updated_at, which is the time a job reached either
+ * final status. Returns one bucket per minute, oldest first, with zeros for
+ * minutes without jobs. Jobs retried after a failed attempt are not counted
+ * as failed until their last attempt fails.
+ */
+export async function readMinuteBuckets(db: Db, minutes = 60): Promise<MinuteBucket[]> {
+  if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440)) {
+    throw new RangeError(`Invalid minutes ${minutes}: use a whole number from 1 to 1440.`);
+  }
+  const age = sqlSecondsSince(db, "updated_at");
+  // SQLite's CAST truncates, which floors the non-negative ages; MySQL's CAST rounds.
+  const minutesAgo = db.dialect === "mysql" ? `FLOOR(${age} / 60)` : `CAST(${age} / 60 AS INTEGER)`;
+  const rows = await db.query(
+    `SELECT ${minutesAgo} AS minutes_ago, status, COUNT(*) AS total FROM ${db.tables.jobs}` +
+      ` WHERE status IN ('completed', 'failed') AND updated_at >= ${sqlNowPlus(db)}` +
+      " GROUP BY minutes_ago, status",
+    [offsetParam(db, -minutes * 60_000)],
+  );
+  const buckets: MinuteBucket[] = Array.from({ length: minutes }, (_, index) => ({
+    minutesAgo: minutes - 1 - index,
+    completed: 0,
+    failed: 0,
+  }));
+  for (const row of rows) {
+    const minutesAgo = toInt(row["minutes_ago"]);
+    const bucket = buckets[minutes - 1 - minutesAgo];
+    if (!bucket) continue;
+    if (row["status"] === "completed") bucket.completed += toInt(row["total"]);
+    else bucket.failed += toInt(row["total"]);
+  }
+  return buckets;
+}

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 
 import { createLogger } from "../log.js";
+import type { JobOutcome } from "./run-job.js";
 import { CLAIM_STRATEGIES } from "./types.js";
 import type { ClaimStrategy } from "./types.js";
 
@@ -32,10 +33,13 @@ export interface WorkerOptions {
    */
   stopGraceMs?: number;
   logger?: Logger;
+  /** Called after each job reaches an outcome, such as to show progress. */
+  onJobFinished?: (outcome: JobOutcome) => void;
 }
 
-export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, "maxDelayMs">> & {
+export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, "maxDelayMs" | "onJobFinished">> & {
   maxDelayMs: number | undefined;
+  onJobFinished: ((outcome: JobOutcome) => void) | undefined;
 };
 
 function requireInteger(name: string, value: number, minimum: number): number {
@@ -72,5 +76,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     claimStrategy,
     stopGraceMs: requireInteger("stopGraceMs", options.stopGraceMs ?? 30_000, 0),
     logger: options.logger ?? createLogger(),
+    onJobFinished: options.onJobFinished,
   };
 }

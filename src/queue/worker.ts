@@ -218,9 +218,10 @@ export class Worker {
       attempt: job.attempts + 1,
     });
     const stopSignal = this.stopController.signal;
-    const running = runJob(this.db, this.handler, job, this.options, jobLog, stopSignal).then(
-      (outcome) => countOutcome(this.result, outcome),
-    );
+    const running = runJob(this.db, this.handler, job, this.options, jobLog, stopSignal).then((outcome) => {
+      countOutcome(this.result, outcome);
+      this.options.onJobFinished?.(outcome);
+    });
     const tracked = running.finally(() => {
       this.active.delete(tracked);
       this.notify();

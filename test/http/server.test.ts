@@ -1,91 +1,177 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { openEngine, type Engine } from "../../src/engine.js";
-import { startHttpServer } from "../../src/http/server.js";
-import { createIndexPostHandler, EMBED_POST_JOB } from "../../src/indexer/index-post.js";
-import { Worker } from "../../src/queue/worker.js";
-import { importPost } from "../../src/sources/import-posts.js";
-import { loadDialectTargets, type TestDatabase } from "../helpers/db.js";
+import { DB_VERSION_NAME } from "../../src/store/migrate.js";
+import { loadDialectTargets } from "../helpers/db.js";
+import { startHttpFixture, type HttpFixture } from "./http-fixture.js";
 
-const [sqlite] = await loadDialectTargets();
-const silent = pino({ level: "silent" });
+const targets = await loadDialectTargets();
 
-let database: TestDatabase;
-let engine: Engine;
-let server: Server;
-let base: string;
+interface ErrorResponse {
+  error: { code: string; field?: string; message: string };
+}
 
-beforeAll(async () => {
-  database = await (sqlite ?? { createDatabase: () => Promise.reject(new Error("no SQLite target")) }).createDatabase();
-  engine = await openEngine({ dbUrl: database.url, prefix: "wp_", log: silent, threads: 1, createSchema: true });
-  await importPost(engine.db, { source: "kiln", title: "Pottery kilns", url: "https://example.com/kilns", content: "A kiln fires clay pots at high heat." });
-  await importPost(engine.db, { source: "loom", title: "Weaving looms", url: "https://example.com/looms", content: "A loom weaves thread into cloth." });
-  const worker = new Worker(engine.db, createIndexPostHandler(engine), { jobTypes: [EMBED_POST_JOB], limit: 0, untilEmpty: true, logger: silent });
-  await worker.run();
-  server = await startHttpServer(engine, { host: "127.0.0.1", port: 0 });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
+describe.each(targets)("HTTP API on $label", (target) => {
+  let fixture: HttpFixture;
 
-afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await engine?.close();
-  await database?.drop();
-});
+  beforeAll(async () => {
+    if (!target.skipReason) fixture = await startHttpFixture(target);
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
 
-describe("HTTP API", () => {
-  it("returns ranked posts for GET /search", async () => {
-    const response = await fetch(`${base}/search?q=${encodeURIComponent("clay kiln")}&k=1`);
+  it.skipIf(target.skipReason)("returns ranked posts for GET /search", async () => {
+    const response = await fetch(`${fixture.base}/search?q=${encodeURIComponent("clay kiln")}&k=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/application\/json/);
-    const body = (await response.json()) as { query: string; results: { title: string; url: string; excerpt: string }[] };
+    const body = (await response.json()) as { query: string; results: { title: string; url: string; excerpt: string; explain?: unknown }[] };
     expect(body.query).toBe("clay kiln");
     expect(body.results).toHaveLength(1);
     expect(body.results[0]?.title).toBe("Pottery kilns");
     expect(body.results[0]?.excerpt).toBe("A kiln fires clay pots at high heat.");
+    expect(body.results[0]?.explain).toBeUndefined();
   });
 
-  it("reports health", async () => {
-    const response = await fetch(`${base}/health`);
+  it.skipIf(target.skipReason)("adds ranks with explain=true", async () => {
+    const response = await fetch(`${fixture.base}/search?q=loom&explain=true`);
+    const body = (await response.json()) as { results: { explain?: { lexicalRank: number | null } }[] };
+    expect(response.status).toBe(200);
+    expect(body.results[0]?.explain?.lexicalRank).toBe(1);
+  });
+
+  it.skipIf(target.skipReason)("reports health", async () => {
+    const response = await fetch(`${fixture.base}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok", database: "ok", kernels: "simd", threads: 1 });
   });
 
-  it("rejects bad input with a 400 naming the field", async () => {
+  it.skipIf(target.skipReason)("rejects bad input with a 400 naming the field", async () => {
     const cases: [string, string][] = [
       ["/search?q=", "q"],
       ["/search", "q"],
+      ["/search?q=%20%20", "q"],
       ["/search?q=loom&k=0", "k"],
       ["/search?q=loom&k=1000000000", "k"],
+      ["/search?q=loom&k=1e9", "k"],
       ["/search?q=loom&k=abc", "k"],
-      [`/search?q=${"a".repeat(1001)}`, "q"],
+      ["/search?q=loom&k=2.5", "k"],
+      ["/search?q=loom&explain=maybe", "explain"],
+      [`/search?q=${"a".repeat(513)}`, "q"],
+      ["/search?q=a&q=b", "q"],
     ];
     for (const [path, field] of cases) {
-      const response = await fetch(`${base}${path}`);
-      const body = (await response.json()) as { error: { code: string; field: string; message: string } };
+      const response = await fetch(`${fixture.base}${path}`);
+      const body = (await response.json()) as ErrorResponse;
       expect(response.status, path).toBe(400);
       expect(body.error.field, path).toBe(field);
       expect(body.error.code, path).toBe("INVALID_REQUEST");
     }
   });
 
-  it("returns 404 and 405 as JSON", async () => {
-    const missing = await fetch(`${base}/nope`);
+  it.skipIf(target.skipReason)("names the value and the fix in a 400", async () => {
+    const response = await fetch(`${fixture.base}/search?q=loom&k=0`);
+    const body = (await response.json()) as ErrorResponse;
+    expect(body.error.message).toBe('Invalid k 0: use a whole number from 1 to 100.');
+  });
+
+  it.skipIf(target.skipReason)("returns 404 and 405 as JSON", async () => {
+    const missing = await fetch(`${fixture.base}/nope`);
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
-    const post = await fetch(`${base}/search?q=loom`, { method: "POST" });
+    expect(((await missing.json()) as ErrorResponse).error.code).toBe("NOT_FOUND");
+    const post = await fetch(`${fixture.base}/search?q=loom`, { method: "POST" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 
-  it("treats SQL in the query as words", async () => {
-    const response = await fetch(`${base}/search?q=${encodeURIComponent("loom'; DROP TABLE wp_wpllmseo_posts; --")}`);
+  it.skipIf(target.skipReason)("treats SQL in the query as words", async () => {
+    const response = await fetch(`${fixture.base}/search?q=${encodeURIComponent("loom'; DROP TABLE wp_wpllmseo_posts; --")}`);
     expect(response.status).toBe(200);
-    const after = await fetch(`${base}/search?q=loom`);
+    const after = await fetch(`${fixture.base}/search?q=loom`);
     const body = (await after.json()) as { results: { title: string }[] };
     expect(body.results[0]?.title).toBe("Weaving looms");
+  });
+
+  it.skipIf(target.skipReason)("serves the dashboard with its content types and CSP", async () => {
+    const expected: [string, RegExp][] = [
+      ["/", /^text\/html; charset=utf-8$/],
+      ["/app.js", /^text\/javascript; charset=utf-8$/],
+      ["/chart.js", /^text\/javascript; charset=utf-8$/],
+      ["/style.css", /^text\/css; charset=utf-8$/],
+    ];
+    for (const [path, type] of expected) {
+      const response = await fetch(`${fixture.base}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type"), path).toMatch(type);
+      expect(response.headers.get("content-security-policy"), path).toContain("script-src 'self'");
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+    }
+    const html = await (await fetch(`${fixture.base}/`)).text();
+    expect(html).toContain('<script type="module" src="/app.js"></script>');
+  });
+
+  it.skipIf(target.skipReason)("exposes Prometheus metrics", async () => {
+    await fetch(`${fixture.base}/search?q=kiln`);
+    await fetch(`${fixture.base}/search?q=kiln&k=0`);
+    const response = await fetch(`${fixture.base}/metrics`);
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(text).toMatch(/^wpllmseo_searches_total\{outcome="ok"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^wpllmseo_searches_total\{outcome="invalid"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^wpllmseo_search_duration_seconds_count [1-9]\d*$/m);
+    expect(text).toMatch(/^wpllmseo_jobs\{status="completed"\} 2$/m);
+    expect(text).toMatch(/^wpllmseo_jobs\{status="queued"\} 0$/m);
+    expect(text).toMatch(/^wpllmseo_dead_letters 0$/m);
+    expect(text).toMatch(/^wpllmseo_jobs_completed_last_60_minutes 2$/m);
+    expect(text).toMatch(/^wpllmseo_pool_threads 1$/m);
+    expect(text).toMatch(/^wpllmseo_pool_utilization_ratio [0-9.e-]+$/m);
+  });
+});
+
+describe.each(targets.filter((target) => target.dialect === "sqlite"))("search rate limit on $label", (target) => {
+  let fixture: HttpFixture;
+
+  beforeAll(async () => {
+    fixture = await startHttpFixture(target, { searchRatePerSecond: 1, searchBurst: 2 });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it("returns 429 with Retry-After after the burst", async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let index = 0; index < 3; index++) {
+      const response = await fetch(`${fixture.base}/search?q=kiln`);
+      statuses.push(response.status);
+      if (response.status === 429) {
+        retryAfter = response.headers.get("retry-after");
+        expect(((await response.json()) as ErrorResponse).error.code).toBe("RATE_LIMITED");
+      } else await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(retryAfter).toBe("1");
+    const metrics = await (await fetch(`${fixture.base}/metrics`)).text();
+    expect(metrics).toMatch(/^wpllmseo_searches_total\{outcome="rate_limited"\} 1$/m);
+  });
+});
+
+describe.each(targets.filter((target) => target.dialect === "sqlite"))("health on $label", (target) => {
+  let fixture: HttpFixture;
+
+  beforeAll(async () => {
+    fixture = await startHttpFixture(target);
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it("returns 503 on an outdated schema", async () => {
+    const { db } = fixture.engine;
+    await db.execute(`UPDATE ${db.tables.meta} SET value = '1.1.0' WHERE name = ?`, [DB_VERSION_NAME]);
+    const response = await fetch(`${fixture.base}/health`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: "unavailable", database: "schema 1.1.0, expected 1.2.0", kernels: "simd", threads: 1 });
   });
 });

@@ -18,10 +18,11 @@ Subcommands:
   purge --older-than DAYS   delete dead letters that failed more than DAYS days ago
 
 Options:
-  --limit N      list: rows to print, 1 to 1000 (default ${DEFAULT_LIST_LIMIT})
-  --offset N     list: rows to skip (default 0)
-  --all          retry: every dead letter
-  --older-than DAYS   purge: age in days (required)
+  --limit N           list: rows to print, 1 to 1000 (default ${DEFAULT_LIST_LIMIT})
+  --offset N          list: rows to skip (default 0)
+  --all               retry: every dead letter
+  --older-than DAYS   purge: minimum age in days of the dead letters to delete,
+                      by failed_at in UTC (required)
 
 ${GLOBAL_HELP}`;
 

@@ -37,6 +37,10 @@ a JSONL line) are reported and skipped, the import goes on, and the exit
 status is then 1. SIGINT or SIGTERM stops after the current post; every
 post stored by then has its job.
 
+Progress goes to stderr: on a terminal a bar with the rate in posts per
+second and the estimated time left (the files are read once more first to
+count the posts), otherwise a log line every 5 seconds.
+
 ${GLOBAL_HELP}`;
 
 export const importCommand: Command = {
@@ -56,7 +60,10 @@ export const importCommand: Command = {
 
     return withDb(options, true, async (db, log) => {
       const counts: Record<ImportOutcome | "failed", number> = { added: 0, updated: 0, unchanged: 0, failed: 0 };
-      const progress = new Progress("import", log);
+      // The bar needs the post count up front, which costs a first read of
+      // every file, so only a terminal gets it.
+      const total = process.stderr.isTTY === true ? await countSourceEvents(positionals) : null;
+      const progress = new Progress("import", log, { total });
       const seen = new Set<string>();
       let interrupted = false;
       const onSignal = () => {
@@ -70,8 +77,8 @@ export const importCommand: Command = {
           const error = "error" in event ? event.error : duplicateError(seen, event.post.source);
           if (error) {
             counts.failed++;
-            progress.clear();
             log.error({ source: error.source }, error.message);
+            progress.tick(describeCounts(counts));
             continue;
           }
           if (!("post" in event)) continue;
@@ -80,13 +87,13 @@ export const importCommand: Command = {
             result = await importPost(db, event.post);
           } catch (cause) {
             counts.failed++;
-            progress.clear();
             const reason = cause instanceof Error ? cause.message : String(cause);
             log.error({ source: event.post.source, err: cause }, `storing ${event.post.source} failed: ${reason}`);
+            progress.tick(describeCounts(counts));
             continue;
           }
           counts[result.outcome]++;
-          progress.tick(`${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged`);
+          progress.tick(describeCounts(counts));
         }
       } finally {
         process.off("SIGINT", onSignal);
@@ -106,6 +113,17 @@ export const importCommand: Command = {
     });
   },
 };
+
+function describeCounts(counts: Record<ImportOutcome | "failed", number>): string {
+  return `${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed`;
+}
+
+/** Counts the posts and unreadable sources under `paths`, one per event the import handles. */
+async function countSourceEvents(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for await (const _event of readPaths(paths)) total++;
+  return total;
+}
 
 /** Records `source`; returns an error when an earlier post of this import had the same source. */
 function duplicateError(seen: Set<string>, source: string): SourceError | null {

@@ -16,7 +16,7 @@ both rankings are fused.
   --explain    show each post's lexical and vector rank and score
   --json       print an array of {id, title, url, score, excerpt}
   --read-db URL  read posts, tokens and vectors from this database (a replica);
-               --db still receives writes
+               --db still receives writes (default: none, --db serves both)
 
 ${GLOBAL_HELP}`;
 

@@ -2,8 +2,11 @@
 import { createIndexPostHandler, EMBED_POST_JOB } from "../../indexer/index-post.js";
 import type { ClaimStrategy } from "../../queue/claim-jobs.js";
 import { Worker } from "../../queue/worker.js";
+import type { Db } from "../../store/db.js";
+import { toInt } from "../../store/rows.js";
 import { withEngine } from "../context.js";
 import { readGlobalOptions, readWholeNumber, type ParsedArgs } from "../options.js";
+import { Progress } from "../progress.js";
 import { UsageError } from "../usage-error.js";
 
 export const DEFAULT_LIMIT = 10;
@@ -36,6 +39,10 @@ export const WORKER_RUN_HELP = `Options for run:
   --claim-strategy NAME   auto, skip-locked or claim-token (MySQL/MariaDB; default auto:
                           SKIP LOCKED where the server has it)
 
+Progress goes to stderr: on a terminal a bar with jobs per second and the
+estimated time left (against the queued jobs at start, capped by --limit),
+otherwise a log line every 5 seconds.
+
 The first SIGINT or SIGTERM stops claiming and waits for running jobs up to
 --grace; a second one releases them at once. The exit status is 0 either way.`;
 
@@ -50,15 +57,24 @@ export async function runWorker({ values }: ParsedArgs): Promise<number> {
   const claimStrategy = readClaimStrategy(values["claim-strategy"]);
 
   return withEngine({ ...options, threads, createSchema: true }, async (engine) => {
+    const untilEmpty = values["until-empty"] === true;
+    const progress = new Progress("worker", engine.log, { total: await expectedJobCount(engine.db, limit, untilEmpty) });
+    const finished = { completed: 0, failed: 0, other: 0 };
     const worker = new Worker(engine.db, createIndexPostHandler(engine), {
       jobTypes: [EMBED_POST_JOB],
       limit,
-      untilEmpty: values["until-empty"] === true,
+      untilEmpty,
       concurrency,
       leaseMs: leaseSeconds * 1000,
       maxDelayMs: maxDelay === undefined ? undefined : maxDelay * 1000,
       claimStrategy,
       logger: engine.log,
+      onJobFinished: (outcome) => {
+        if (outcome === "completed") finished.completed++;
+        else if (outcome === "retried" || outcome === "dead_lettered" || outcome === "fail_not_recorded") finished.failed++;
+        else finished.other++;
+        progress.tick(`${finished.completed} completed, ${finished.failed} failed, ${finished.other} released or lost`);
+      },
     });
 
     engine.log.info({ embedder: engine.embedder.version }, "indexing with this embedder");
@@ -73,13 +89,27 @@ export async function runWorker({ values }: ParsedArgs): Promise<number> {
     process.on("SIGTERM", onSignal);
     try {
       const summary = await worker.run();
+      progress.done();
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       return 0;
     } finally {
+      progress.done();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     }
   });
+}
+
+/**
+ * Returns the jobs this run is expected to process, for the progress bar:
+ * the queued embed_post jobs, capped by --limit. Returns null when the run
+ * has neither a limit nor --until-empty, because it then runs until stopped.
+ */
+async function expectedJobCount(db: Db, limit: number, untilEmpty: boolean): Promise<number | null> {
+  if (limit === 0 && !untilEmpty) return null;
+  const [row] = await db.query(`SELECT COUNT(*) AS total FROM ${db.tables.jobs} WHERE status = 'queued' AND job_type = ?`, [EMBED_POST_JOB]);
+  const queued = toInt(row?.["total"] ?? 0);
+  return limit > 0 ? Math.min(limit, queued) : queued;
 }
 
 function readClaimStrategy(value: unknown): ClaimStrategy {
