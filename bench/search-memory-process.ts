@@ -37,7 +37,7 @@ async function measure(config: MemoryProcessConfig): Promise<MemoryProcessMessag
   const engine = await openEngine({ dbUrl: config.dbUrl, prefix: "wp_", log: pino({ level: "silent" }) });
   try {
     const vectorMemory = engine.vectors.memory.memory;
-    const open = readMemory();
+    const open = await readSettledMemory();
     const liveOpenMiB = open.heapUsedMiB + open.externalMiB + vectorMemory.buffer.byteLength / MIB;
     await engine.searcher.search({ query: config.queries[0] ?? "search", k: config.k });
     const loaded = readMemory();
@@ -56,6 +56,22 @@ async function measure(config: MemoryProcessConfig): Promise<MemoryProcessMessag
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Reads memory every 250 ms until two readings differ by less than 1 MiB
+ * (at most 5 s), so the pool threads that the engine starts in the
+ * background are counted as part of the open engine, not of the search.
+ */
+async function readSettledMemory() {
+  let previous = readMemory();
+  for (let waited = 0; waited < 5000; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const current = readMemory();
+    if (Math.abs(current.rssMiB - previous.rssMiB) < 1) return current;
+    previous = current;
+  }
+  return previous;
 }
 
 const config = JSON.parse(process.argv[2] ?? "null") as MemoryProcessConfig | null;
