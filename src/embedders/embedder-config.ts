@@ -66,7 +66,7 @@ export function createEmbedder(config: EmbedderConfig, pool: KernelPool, kernels
   const options = {
     url: resolveEmbeddingsUrl(config.url as string),
     model: config.model as string,
-    apiKey: config.apiKey ?? process.env.WPLLMSEO_EMBED_API_KEY,
+    apiKey: checkApiKey(config.apiKey ?? process.env.WPLLMSEO_EMBED_API_KEY),
     batchSize: config.batchSize ?? EMBED_DEFAULTS.batchSize,
     maxInputChars: config.maxInputChars ?? EMBED_DEFAULTS.maxInputChars,
     timeoutMs: config.timeoutMs ?? EMBED_DEFAULTS.timeoutMs,
@@ -74,4 +74,17 @@ export function createEmbedder(config: EmbedderConfig, pool: KernelPool, kernels
     quickRetryDelaysMs: config.quickRetryDelaysMs,
   };
   return createOpenAiEmbedder(info, options, pool, log);
+}
+
+/**
+ * Rejects a key that cannot go into an Authorization header, such as one
+ * with a line break pasted along. The message never contains the key.
+ */
+function checkApiKey(key: string | undefined): string | undefined {
+  if (key !== undefined && !/^[\x21-\x7e]*$/.test(key)) {
+    throw new RangeError(
+      "Invalid WPLLMSEO_EMBED_API_KEY: it contains a space, line break or other character that an HTTP header cannot carry. Set it to the key alone.",
+    );
+  }
+  return key;
 }

@@ -43,6 +43,13 @@ const MAX_RATE_LIMIT_RETRIES = 20;
 /** Characters of a server's error message kept in an error. */
 const MAX_SERVER_MESSAGE = 500;
 
+/**
+ * Largest response body read, in bytes. A batch of 64 vectors of 3,072
+ * values is about 4 MiB of JSON; a server that sends more than this is
+ * answered with an error instead of filling the process's memory.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** A request that failed in a way that another attempt may fix. */
 export class EmbeddingApiError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -166,8 +173,9 @@ export class OpenAiEmbeddingClient {
       });
       status = response.status;
       retryAfter = response.headers.get("retry-after");
-      text = await response.text();
+      text = await readLimitedText(response, MAX_RESPONSE_BYTES);
     } catch (error) {
+      if (error instanceof EmbeddingApiError) throw error;
       if (stop.aborted) throw stop.reason;
       const timedOut = error instanceof Error && error.name === "TimeoutError";
       const reason = timedOut ? `timed out after ${timeoutMs} ms (--embed-timeout-ms)` : `failed: ${this.#redact(describeCause(error))}`;
@@ -175,9 +183,10 @@ export class OpenAiEmbeddingClient {
     }
 
     if (status >= 200 && status < 300) return { vectors: this.#parse(text, inputs.length) };
-    const message = `Embedding API ${this.url} responded with HTTP ${status}: ${this.#redact(serverMessageOf(text))}`;
+    const serverMessage = serverMessageOf(this.#redact(text));
+    const message = `Embedding API ${this.url} responded with HTTP ${status}: ${serverMessage}`;
     if (status === 400 || status === 413) {
-      throw new EmbeddingRejectedError(status, this.#redact(serverMessageOf(text)), inputs.length);
+      throw new EmbeddingRejectedError(status, serverMessage, inputs.length);
     }
     const rateLimit = status === 429 || status === 503;
     const retryAfterMs = rateLimit ? parseRetryAfter(retryAfter) : null;
@@ -189,12 +198,13 @@ export class OpenAiEmbeddingClient {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new EmbeddingApiError(`Embedding API ${this.url} returned a response that is not JSON: ${JSON.stringify(text.slice(0, 100))}.`);
+      const start = JSON.stringify(this.#redact(text).slice(0, 100));
+      throw new EmbeddingApiError(`Embedding API ${this.url} returned a response that is not JSON, starting ${start}.`);
     }
     try {
       return parseEmbeddingResponse(body, count, this.#options.dim);
     } catch (error) {
-      throw new EmbeddingApiError(`Embedding API ${this.url} returned an invalid response: ${(error as Error).message}`);
+      throw new EmbeddingApiError(`Embedding API ${this.url} returned an invalid response: ${this.#redact((error as Error).message)}`);
     }
   }
 
@@ -202,6 +212,30 @@ export class OpenAiEmbeddingClient {
   #redact(text: string): string {
     return this.#apiKey === undefined ? text : text.replaceAll(this.#apiKey, "[redacted]");
   }
+}
+
+/**
+ * Reads a response body as UTF-8 text, failing once it exceeds `maxBytes`
+ * and cancelling the rest of the body.
+ */
+async function readLimitedText(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel();
+      throw new EmbeddingApiError(
+        `Embedding API ${response.url} sent a response of more than ${maxBytes} bytes; expected one JSON object of embeddings.`,
+      );
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Waits `ms`; raises the signal's reason, such as the close error, when it aborts first. */

@@ -62,6 +62,10 @@ describe("embedder options on the CLI", () => {
 
   it("moves an index from hash vectors to the model", async () => {
     expect((await runCli(["import", folder, "--db", db])).status).toBe(0);
+    const key = await runCli(["search", "owls", "--db", db, ...modelOptions()], { WPLLMSEO_EMBED_API_KEY: "sk-cli-bad\nkey" });
+    expect(key.status).not.toBe(0);
+    expect(key.stderr).toMatch(/Invalid WPLLMSEO_EMBED_API_KEY/);
+    expect(key.stderr).not.toContain("sk-cli-bad");
     const hashRun = await runCli(["worker", "run", "--until-empty", "--limit", "0", "--json", "--db", db]);
     expect(JSON.parse(hashRun.stdout)).toMatchObject({ completed: 2, failed: 0 });
 

@@ -7,6 +7,7 @@ import { EmbeddingBatcher } from "../../src/embedders/embedding-batcher.js";
 import {
   EmbeddingApiError,
   EmbeddingRejectedError,
+  MAX_RESPONSE_BYTES,
   OpenAiEmbeddingClient,
   parseEmbeddingResponse,
   resolveEmbeddingsUrl,
@@ -190,6 +191,43 @@ describe("OpenAiEmbeddingClient", () => {
     expect(offsets).toHaveLength(3);
     expect((offsets[1] as number) - (offsets[0] as number)).toBeGreaterThanOrEqual(95);
     expect((offsets[2] as number) - (offsets[1] as number)).toBeGreaterThanOrEqual(195);
+  });
+
+  it("redacts the key from a body that is not JSON", async () => {
+    const key = "sk-test-echo-key";
+    server.script.push({ status: 200, body: `bad request from Bearer ${key} key=${key}` });
+    const error = await createClient({ apiKey: key }).embed(["alpha"]).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(EmbeddingApiError);
+    expect((error as Error).message).toMatch(/not JSON/);
+    expect((error as Error).message).toContain("[redacted]");
+    expect((error as Error).message).not.toContain(key);
+  });
+
+  it("stops reading a body over the size limit", async () => {
+    const flood = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, "1,");
+      let sent = 0;
+      const write = () => {
+        while (sent < MAX_RESPONSE_BYTES / chunk.length + 8) {
+          sent++;
+          if (!response.write(chunk)) return void response.once("drain", write);
+        }
+        response.end();
+      };
+      write();
+    });
+    await new Promise<void>((resolve) => flood.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = flood.address() as AddressInfo;
+      const client = createClient({ url: `http://127.0.0.1:${port}/v1/embeddings` });
+      const error = await client.embed(["alpha"]).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(EmbeddingApiError);
+      expect((error as Error).message).toMatch(new RegExp(`more than ${MAX_RESPONSE_BYTES} bytes`));
+    } finally {
+      flood.closeAllConnections();
+      await new Promise((resolve) => flood.close(resolve));
+    }
   });
 
   it("retries 429 without Retry-After quickly", async () => {
