@@ -76,7 +76,7 @@ export interface SearcherDeps {
   rescoreCount?: number;
 }
 
-export const DEFAULT_RESCORE_COUNT = 50;
+export const DEFAULT_RESCORE_COUNT = 20;
 
 /** Nearest chunks the vector leg returns, at least; more when k is large. */
 const MIN_NEAREST_CHUNKS = 100;
@@ -110,7 +110,7 @@ export class Searcher {
     const forget = (chunkId: string) => vectors.sync.forget(chunkId);
     const [nearest, vectorOnlyScores] = await Promise.all([
       rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget),
-      scoreLexicalPosts(db, lexical.weights, postsMissingFrom(leg.nearest, candidates).slice(0, k * 2)),
+      scoreLexicalPosts(db, lexical.weights, postsMissingFrom(leg.nearest, candidates).slice(0, k)),
     ]);
     leg.nearest = nearest;
     const vectorMs = lap();
@@ -184,7 +184,7 @@ function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
 
 /**
  * Returns the posts of `chunks`, in order, that are not among the
- * candidates. Search scores the lexical leg of only the first 2k of them,
+ * candidates. Search scores the lexical leg of only the first k of them,
  * to bound the statement. NOTE: a post further down the vector leg then
  * gets no lexical rank; one below the candidates would add at most
  * 1 / (60 + candidate limit) to its fused score.
