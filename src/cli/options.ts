@@ -166,3 +166,8 @@ export function readEmbedderConfig(values: Record<string, unknown>, stopWords: S
   }
   return config;
 }
+
+/** Returns "1 job", "2 jobs": the count and the noun, plural unless the count is 1. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,6 +1,9 @@
 /**
  * Reads title, url and the best chunk's text for the ranked posts, and cuts
- * an excerpt around the first query token found in that chunk.
+ * an excerpt around the first query token found in that chunk. A post that
+ * only the lexical leg found has no best chunk (its vectors may be of
+ * another embedder while it is embedded again), so its excerpt comes from
+ * its first chunk.
  */
 import type { Db } from "../store/db.js";
 import { toId } from "../store/rows.js";
@@ -30,12 +33,13 @@ export async function readResultPosts(
   ]);
   const postById = new Map(posts.map((row) => [toId(row.id), row]));
   const textByChunk = new Map(chunks.map((row) => [toId(row.id), String(row.chunk_text ?? "")]));
+  const leadText = await readLeadText(db, postIds.filter((postId) => !best.has(postId)));
 
   return ranked.flatMap((fused): SearchResult[] => {
     const post = postById.get(fused.postId);
     if (!post) return [];
     const chunkId = best.get(fused.postId)?.chunkId;
-    const text = chunkId === undefined ? undefined : textByChunk.get(chunkId);
+    const text = chunkId === undefined ? leadText.get(fused.postId) : textByChunk.get(chunkId);
     if (chunkId !== undefined && text === undefined) {
       // The chunk was deleted after the index loaded it; a post that only
       // its vector ranked is dropped from this result.
@@ -45,6 +49,16 @@ export async function readResultPosts(
     const { postId, score, ...explain } = fused;
     return [{ id: postId, title: String(post.title), url: String(post.url), score, excerpt: cutExcerpt(text ?? "", tokens), explain }];
   });
+}
+
+/** Returns the text of each post's first chunk. */
+async function readLeadText(db: Db, postIds: readonly string[]): Promise<Map<string, string>> {
+  if (postIds.length === 0) return new Map();
+  const chunks = await db.query(
+    `SELECT post_id, chunk_text FROM ${db.tables.chunks} WHERE post_id IN (${placeholders(postIds.length)}) AND chunk_index = 0`,
+    postIds,
+  );
+  return new Map(chunks.map((row) => [toId(row.post_id), String(row.chunk_text ?? "")]));
 }
 
 /** Returns about EXCERPT_CHARS characters of `text`, starting shortly before the first query token. */

@@ -4,7 +4,7 @@
  * `content` and an optional `url`, and a WordPress export (.xml) holds many.
  */
 import { createReadStream } from "node:fs";
-import { lstat, readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -34,9 +34,10 @@ export interface ReadOptions {
 export type ReadEvent = { post: SourcePost } | { error: SourceError };
 
 /**
- * Yields every post under `paths`, in a stable order. A folder is walked
+ * Yields every post under `paths`, in a stable order. A path given here
+ * may be a symbolic link, which is followed. A folder is walked
  * recursively; hidden entries (names starting with ".") and symbolic links
- * are skipped, so link cycles cannot trap the walk.
+ * inside it are skipped, so link cycles cannot trap the walk.
  */
 export async function* readPaths(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
   const wxrFilter = options.wxr ?? { types: DEFAULT_POST_TYPES, statuses: DEFAULT_POST_STATUSES };
@@ -44,7 +45,7 @@ export async function* readPaths(paths: readonly string[], options: ReadOptions 
     const absolute = path.resolve(given);
     let stats;
     try {
-      stats = await lstat(absolute);
+      stats = await stat(absolute);
     } catch (error) {
       yield { error: { source: given, message: `cannot read ${given}: ${describe(error)}` } };
       continue;
@@ -96,7 +97,7 @@ async function* readFile_(file: string, explicit: boolean): AsyncGenerator<ReadE
 
 async function readDocument(file: string, extension: string): Promise<ReadEvent> {
   try {
-    const stats = await lstat(file);
+    const stats = await stat(file);
     if (stats.size > MAX_FILE_BYTES) {
       return { error: { source: file, message: `skipped ${file}: ${stats.size} bytes is over the ${MAX_FILE_BYTES}-byte limit` } };
     }

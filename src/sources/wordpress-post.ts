@@ -32,7 +32,8 @@ export function parseSlugList(option: string, value: string): string[] {
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
   if (items.length === 0) {
-    throw new RangeError(`Invalid ${option} "${value}": name at least one value, as in ${option} publish,draft.`);
+    const example = option === "--type" ? "post,page" : "publish,draft";
+    throw new RangeError(`Invalid ${option} "${value}": name at least one value, as in ${option} ${example}.`);
   }
   for (const item of items) {
     if (!SLUG.test(item)) {

@@ -31,6 +31,8 @@ describe("wpllmseo CLI", () => {
     const version = await runCli(["db-version", "--db", db]);
     expect(version.stdout.trim()).toBe("1.2.0");
     expect(version.status).toBe(0);
+    const json = await runCli(["db-version", "--json", "--db", db]);
+    expect(JSON.parse(json.stdout)).toEqual({ schemaVersion: "1.2.0" });
   });
 
   it("imports, drains the queue and searches", async () => {

@@ -58,6 +58,7 @@ describe.each(targets)("model change on $dialect", (target) => {
     expect(during.results[0]?.url).toBe("https://example.com/sqlite");
     expect(during.results[0]?.explain.lexicalRank).toBe(1);
     expect(during.results[0]?.explain.vectorRank).toBeNull();
+    expect(during.results[0]?.excerpt).toBe("The sqlite driver runs prepared statements quickly.");
     expect(during.stats.chunksIndexed).toBe(0);
     expect(during.stats.chunksSkipped).toBe(hashChunks);
     expect(model.vectors.sync.stats.skippedVersion).toBe(hashChunks);

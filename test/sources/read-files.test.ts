@@ -66,6 +66,18 @@ describe("readPaths", () => {
     expect(events.filter((event) => "error" in event)).toEqual([]);
   });
 
+  it("follows a link named as a path", async () => {
+    const link = path.join(folder, "docs-link");
+    await symlink(path.join(folder, "docs"), link);
+    const events = await collect([link]);
+    const titles = events.flatMap((event) => ("post" in event ? [event.post.title] : []));
+    expect(titles).toEqual(["Front Title", "Page & Title", "First line here"]);
+    const fileLink = path.join(folder, "guide-link.md");
+    await symlink(path.join(folder, "docs", "guide.md"), fileLink);
+    const [event] = await collect([fileLink]);
+    expect(postOf(event).source).toBe(fileLink);
+  });
+
   it("uses the file URL as url and the path as source", async () => {
     const file = path.join(folder, "docs", "guide.md");
     const [event] = await collect([file]);

@@ -2,7 +2,7 @@
 import { listDeadLetters, purgeDeadLetters, retryDeadLetters, type DeadLetter } from "../../queue/dead-letters.js";
 import type { Command } from "../command.js";
 import { withDb } from "../context.js";
-import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber, type ParsedArgs } from "../options.js";
+import { GLOBAL_HELP, parseCommandArgs, plural, readGlobalOptions, readWholeNumber, type ParsedArgs } from "../options.js";
 import { UsageError } from "../usage-error.js";
 import { printResult } from "./worker-maintenance.js";
 
@@ -77,7 +77,7 @@ async function retryCommand({ values }: ParsedArgs, ids: string[]): Promise<numb
     const result = await retryDeadLetters(db, all ? { all: true } : { ids });
     log.info(result, "retried dead letters");
     const notFound = result.notFound > 0 ? ` ${result.notFound} of the given ids were not found in the dead letter.` : "";
-    printResult(options.json, result, `Enqueued ${result.retried} jobs again; ${result.skippedAsDuplicate} were already queued.${notFound}`);
+    printResult(options.json, result, `Enqueued ${plural(result.retried, "job")} again; ${result.skippedAsDuplicate} already queued.${notFound}`);
     return result.notFound > 0 ? 1 : 0;
   });
 }

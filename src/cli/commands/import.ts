@@ -4,7 +4,7 @@ import { readPaths } from "../../sources/read-files.js";
 import type { SourceError } from "../../sources/source-post.js";
 import type { Command } from "../command.js";
 import { withDb } from "../context.js";
-import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions } from "../options.js";
+import { GLOBAL_HELP, parseCommandArgs, plural, readGlobalOptions } from "../options.js";
 import { POST_FILTER_HELP, POST_FILTER_OPTIONS, readPostFilter } from "../post-filter-options.js";
 import { Progress } from "../progress.js";
 import { UsageError } from "../usage-error.js";
@@ -106,7 +106,7 @@ export const importCommand: Command = {
       else {
         process.stdout.write(
           `Imported into ${db.displayUrl}: ${counts.added} added, ${counts.updated} updated,` +
-            ` ${counts.unchanged} unchanged, ${counts.failed} failed; ${counts.added + counts.updated} jobs enqueued.\n`,
+            ` ${counts.unchanged} unchanged, ${counts.failed} failed; ${plural(counts.added + counts.updated, "job")} enqueued.\n`,
         );
       }
       return counts.failed > 0 || interrupted ? 1 : 0;

@@ -43,8 +43,9 @@ export const dbVersionCommand: Command = {
     if (values.help) {
       process.stdout.write(`Usage: wpllmseo db-version
 
-Prints the schema version (the wpllmseo_db_version option), or exits with
-status 1 when the database has no wpllmseo schema.
+Prints the schema version (the wpllmseo_db_version option), as
+{"schemaVersion": "1.2.0"} with --json, or exits with status 1 when the
+database has no wpllmseo schema.
 
 ${GLOBAL_HELP}
 `);
@@ -57,10 +58,11 @@ ${GLOBAL_HELP}
         process.stderr.write(`${db.displayUrl} has no wpllmseo schema: run \`wpllmseo upgrade\`.\n`);
         return 1;
       }
-      process.stdout.write(`${version}\n`);
+      process.stdout.write(options.json ? `${JSON.stringify({ schemaVersion: version })}\n` : `${version}\n`);
       return 0;
     };
-    return withRawDb(readGlobalOptions(values), read, true);
+    const options = readGlobalOptions(values);
+    return withRawDb(options, read, true);
   },
 };
 

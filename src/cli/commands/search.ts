@@ -54,13 +54,29 @@ export const searchCommand: Command = {
   },
 };
 
+/** Says why the vector leg saw fewer chunks than are stored, or none at all. */
+function notices(stats: SearchResponse["stats"]): string[] {
+  const lines: string[] = [];
+  if (stats.vectorLegError !== undefined) {
+    lines.push(`the query could not be embedded, so these results come from the lexical leg alone: ${stats.vectorLegError}`);
+  }
+  if (stats.chunksSkipped > 0) {
+    lines.push(
+      `${stats.chunksSkipped} stored chunk vectors were skipped (another embedder version or dimension, or failed checks); ` +
+        "`wpllmseo reembed` embeds their posts with the configured embedder.",
+    );
+  }
+  return lines;
+}
+
 export function formatResults(query: string, response: SearchResponse, explain: boolean): string {
   const { results, stats } = response;
   const characters = Array.from(query);
   const headerQuery = characters.length > 80 ? `${characters.slice(0, 79).join("")}…` : query;
   const header = `${results.length} result${results.length === 1 ? "" : "s"} for "${headerQuery}"` +
     ` (${stats.candidates} lexical candidates, ${stats.vectorOnly} more from vectors,` +
-    ` ${stats.chunksIndexed} chunk vectors scanned, ${stats.milliseconds.toFixed(1)} ms)\n`;
+    ` ${stats.chunksIndexed} chunk vectors scanned, ${stats.milliseconds.toFixed(1)} ms)\n` +
+    notices(stats).map((line) => `Note: ${line}\n`).join("");
   const blocks = results.map((result, index) => {
     const lines = [`${index + 1}. ${result.title}  [score ${result.score.toFixed(3)}]`];
     if (result.url) lines.push(`   ${result.url}`);
