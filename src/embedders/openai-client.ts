@@ -45,8 +45,8 @@ const MAX_SERVER_MESSAGE = 500;
 
 /**
  * Largest response body read, in bytes. A batch of 64 vectors of 3,072
- * values is about 4 MiB of JSON; a server that sends more than this is
- * answered with an error instead of filling the process's memory.
+ * values is about 4 MiB of JSON. A longer response fails the request
+ * instead of filling the process's memory.
  */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
