@@ -9,8 +9,8 @@ import { median } from "./stats.js";
 
 const PHASE_NAMES: Record<keyof SearchSteps, string> = {
   query: "tokenize and embed the query (WASM, main thread)",
-  lexical: "SQL prefilter (token table)",
-  vector: "vector index sync and int8 scan (WASM SIMD, pool threads)",
+  lexical: "SQL prefilter (token table), with the int8 scan running alongside",
+  vector: "rest of the int8 scan (WASM SIMD, pool threads), float32 rescoring, lexical scores of vector-only posts",
   fusion: "rank fusion",
   read: "result read (posts, chunk text, excerpt)",
 };

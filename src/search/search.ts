@@ -50,9 +50,13 @@ export interface SearchStats {
 export interface SearchSteps {
   /** Tokenize and embed the query (WASM on the main thread, or a request to the embedding API). */
   query: number;
-  /** Token prefilter in SQL. */
+  /** Token prefilter in SQL. The vector scan runs at the same time. */
   lexical: number;
-  /** Index sync, the int8 scan on the pool and the float32 rescoring of its best chunks. */
+  /**
+   * What the vector leg adds after the prefilter: the rest of the index
+   * sync and int8 scan on the pool, the float32 rescoring of its best
+   * chunks and the lexical scores of the posts only it found.
+   */
   vector: number;
   /** Rank fusion. */
   fusion: number;
@@ -102,18 +106,24 @@ export class Searcher {
     const embedded = await this.#embedQuery(query, tokens);
     const queryVector = embedded.vector;
     const queryMs = lap();
-    const lexical = await findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit });
-    const { candidates } = lexical;
-    const lexicalMs = lap();
+    // The prefilter's SQL and the vector scan on the pool threads run at
+    // the same time; the scan needs the candidates only at its end.
+    const lexicalTimed = timed(findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit }));
     const nearestCount = Math.max(MIN_NEAREST_CHUNKS, k * 10);
-    const leg = await vectors.search(pool, queryVector, nearestCount, candidates.map((candidate) => candidate.postId));
+    const pendingIds = lexicalTimed.promise.then((found) => found.candidates.map((candidate) => candidate.postId));
+    const [lexical, leg] = await Promise.all([
+      lexicalTimed.promise,
+      vectors.search(pool, queryVector, nearestCount, pendingIds),
+    ]);
+    const { candidates } = lexical;
+    const lexicalMs = lexicalTimed.milliseconds();
     const forget = (chunkId: string) => vectors.sync.forget(chunkId);
     const [nearest, vectorOnlyScores] = await Promise.all([
       rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget),
       scoreLexicalPosts(db, lexical.weights, postsMissingFrom(leg.nearest, candidates).slice(0, k)),
     ]);
     leg.nearest = nearest;
-    const vectorMs = lap();
+    const vectorMs = lap() - lexicalMs;
 
     const bestChunks = bestChunkPerPost(leg);
     const ranked = lexicalLegScores(lexical, candidateLimit, vectorOnlyScores);
@@ -153,6 +163,16 @@ export class Searcher {
       return { vector: new Float32Array(embedder.dim), error: message };
     }
   }
+}
+
+/** Wraps a promise with the milliseconds it took to settle, read once it has. */
+function timed<T>(promise: Promise<T>): { promise: Promise<T>; milliseconds: () => number } {
+  const started = performance.now();
+  let elapsed = 0;
+  const settled = promise.finally(() => {
+    elapsed = performance.now() - started;
+  });
+  return { promise: settled, milliseconds: () => elapsed };
 }
 
 /** Returns a function that gives the milliseconds since its previous call. */

@@ -56,8 +56,18 @@ export class VectorIndex {
     this.sync = new VectorSync({ ...options, memory: this.memory, catalog: this.catalog });
   }
 
-  /** Scans for the `k` nearest chunks and the best chunk of each post, on the pool's threads. */
-  async search(pool: KernelPool, query: Float32Array, k: number, postIds: readonly string[]): Promise<VectorLeg> {
+  /**
+   * Scans for the `k` nearest chunks and the best chunk of each post, on the
+   * pool's threads. `postIds` may still be pending: search passes the
+   * lexical candidates while the prefilter runs, and the scan waits for
+   * them only to read their best chunks.
+   */
+  async search(
+    pool: KernelPool,
+    query: Float32Array,
+    k: number,
+    postIds: readonly string[] | Promise<readonly string[]>,
+  ): Promise<VectorLeg> {
     await this.sync.sync();
     const { row, factor } = quantizeVector(query, this.memory.stride);
     const { memory, catalog } = this;
@@ -88,7 +98,7 @@ export class VectorIndex {
       this.#scan.histogramScores(postBest.scores.byteOffset, postCount, bins.address, BIN_COUNT);
       return {
         nearest: this.#mergeNearest(outputs, k),
-        bestOfPosts: this.#bestOfPosts(postIds, postBest),
+        bestOfPosts: this.#bestOfPosts(await postIds, postBest),
         ranks: new VectorRankEstimate(counts.slice()),
       };
     } finally {
