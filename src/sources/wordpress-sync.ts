@@ -120,6 +120,7 @@ export async function syncWordPress(engineDb: Db, source: WordPressSource, optio
   const postsTable = `${validatePrefix(source.prefix)}posts`;
   const batchSize = options.batchSize ?? DEFAULT_SYNC_BATCH;
   const shouldStop = options.shouldStop ?? (() => false);
+  await checkPostsTable(source, postsTable);
   await claimSource(engineDb, source, options.replaceSource === true);
   const metaName = watermarkName(source, options.filter);
   const stored = await readMeta(engineDb, metaName);
@@ -153,6 +154,19 @@ export async function syncWordPress(engineDb: Db, source: WordPressSource, optio
 
   const stopped = await removeVanishedPosts(engineDb, source.db, postsTable, options.filter, batchSize, shouldStop, result);
   return { ...result, stopped };
+}
+
+/** Raises an error that names --wp-db and --wp-prefix when the posts table cannot be read; nothing is written before. */
+async function checkPostsTable(source: WordPressSource, postsTable: string): Promise<void> {
+  try {
+    await source.db.query(`SELECT ID FROM ${postsTable} LIMIT 1`);
+  } catch (error) {
+    throw new Error(
+      `Cannot read the WordPress table ${postsTable} in ${source.db.displayUrl}: ${(error as Error).message}. ` +
+        "Pass the WordPress database with --wp-db and its table prefix with --wp-prefix (default wp_).",
+      { cause: error },
+    );
+  }
 }
 
 /** Records the source on the first sync; raises SyncSourceError when another one is recorded and `replace` is false. */

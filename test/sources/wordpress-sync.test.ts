@@ -313,6 +313,11 @@ describe.each(targets)("WordPress sync on $dialect", (target) => {
     expect(await countTokens("puffins")).toBe(0);
   });
 
+  it.skipIf(target.skipReason)("missing posts table names the options", async () => {
+    const wrong = { db: source.db, prefix: "nope_" };
+    await expect(syncWordPress(engine.db, wrong, options)).rejects.toThrow(/Cannot read the WordPress table nope_posts.*--wp-db.*--wp-prefix/);
+  });
+
   it.skipIf(target.skipReason)("reads a separate WordPress database", async () => {
     const wordpress = await target.createDatabase();
     try {
