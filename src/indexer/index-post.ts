@@ -3,6 +3,8 @@
  * configured embedder, then hand the worker a write that replaces the
  * post's chunks and tokens in the same transaction that completes the job.
  */
+import type { Logger } from "pino";
+
 import type { Embedder } from "../embedders/embedder.js";
 import type { ClaimedJob, JobContext, JobHandler, JobWrite } from "../queue/types.js";
 import type { Db } from "../store/db.js";
@@ -14,6 +16,7 @@ export const EMBED_POST_JOB = "embed_post";
 export interface IndexPostDeps {
   db: Db;
   embedder: Embedder;
+  log?: Logger;
 }
 
 interface PostRow {
@@ -28,6 +31,10 @@ export function createIndexPostHandler(deps: IndexPostDeps): JobHandler {
     const postId = postIdOf(job);
     const post = await readPost(deps.db, postId);
     if (!post) {
+      deps.log?.warn(
+        { jobId: job.id, postId },
+        "post not found in the posts table; the job completes and removes any chunks and tokens stored for it",
+      );
       return (tx) => removePostIndex(tx, postId);
     }
 
