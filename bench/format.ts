@@ -4,6 +4,7 @@
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return "n/a";
   if (ms < 0.1) return `${(ms * 1000).toPrecision(3)} µs`;
+  if (ms >= 1000) return `${Math.round(ms).toLocaleString("en-US")} ms`;
   return `${ms.toPrecision(3)} ms`;
 }
 
