@@ -1,8 +1,8 @@
 /**
- * Child process of the search bench (forked by search-memory.ts): measures
- * memory of one engine that searches an already indexed database, in a
- * process that has run nothing else, so the figures carry no memory that
- * other sizes, databases or peers left in the allocator.
+ * Child process of the search bench (forked by search-memory.ts). It
+ * measures the memory of one engine that searches an already indexed
+ * database. The process has run nothing else, so the figures carry no
+ * memory that other sizes, databases or peers left in the allocator.
  *
  * It reads RSS (after a garbage collection) once the engine is open, after
  * the first search loads the vector index, and after the queries, and sends
@@ -60,8 +60,8 @@ async function measure(config: MemoryProcessConfig): Promise<MemoryProcessMessag
 
 /**
  * Reads memory every 250 ms until two readings differ by less than 1 MiB
- * (at most 5 s), so the pool threads that the engine starts in the
- * background are counted as part of the open engine, not of the search.
+ * (at most 5 s). The engine starts its pool threads in the background, and
+ * this counts them as part of the open engine, not of the search.
  */
 async function readSettledMemory() {
   let previous = readMemory();
