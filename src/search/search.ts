@@ -53,9 +53,10 @@ export interface SearchSteps {
   /** Token prefilter in SQL. The vector scan runs at the same time. */
   lexical: number;
   /**
-   * What the vector leg adds after the prefilter: the rest of the index
-   * sync and int8 scan on the pool, the float32 rescoring of its best
-   * chunks and the lexical scores of the posts only it found.
+   * The vector index sync (loading new vectors) plus what the vector leg
+   * adds after the prefilter: the rest of the int8 scan on the pool, the
+   * float32 rescoring of its best chunks and the lexical scores of the
+   * posts only it found.
    */
   vector: number;
   /** Rank fusion. */
@@ -106,6 +107,10 @@ export class Searcher {
     const embedded = await this.#embedQuery(query, tokens);
     const queryVector = embedded.vector;
     const queryMs = lap();
+    // Loading new vectors reads the database on this thread; it goes first,
+    // so the first search after start counts the load in its vector step.
+    await vectors.sync.sync();
+    const syncMs = lap();
     // The prefilter's SQL and the vector scan on the pool threads run at
     // the same time; the scan needs the candidates only at its end.
     const lexicalTimed = timed(findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit }));
@@ -123,7 +128,7 @@ export class Searcher {
       scoreLexicalPosts(db, lexical.weights, postsMissingFrom(leg.nearest, candidates).slice(0, k)),
     ]);
     leg.nearest = nearest;
-    const vectorMs = lap() - lexicalMs;
+    const vectorMs = syncMs + lap() - lexicalMs;
 
     const bestChunks = bestChunkPerPost(leg);
     const ranked = lexicalLegScores(lexical, candidateLimit, vectorOnlyScores);

@@ -35,6 +35,17 @@ describe("wpllmseo CLI", () => {
     expect(JSON.parse(json.stdout)).toEqual({ schemaVersion: "1.2.0" });
   });
 
+  it("worker run reports jobs left by --limit", async () => {
+    const limited = `sqlite:${path.join(folder, "limited.db")}`;
+    expect((await runCli(["import", path.join(folder, "ducks.md"), path.join(folder, "owls.html"), "--db", limited])).status).toBe(0);
+    const first = await runCli(["worker", "run", "--limit=1", "--db", limited]);
+    expect(first.stdout).toMatch(/1 completed/);
+    expect(first.stdout).toMatch(/Still queued: 1 embed_post job \(--limit 1 reached or a signal stopped the run\)\./);
+    const rest = await runCli(["worker", "run", "--until-empty", "--db", limited]);
+    expect(rest.stdout).toMatch(/1 completed/);
+    expect(rest.stdout).not.toMatch(/Still queued/);
+  });
+
   it("imports, drains the queue and searches", async () => {
     const imported = await runCli(["import", path.join(folder, "ducks.md"), path.join(folder, "owls.html"), "--db", db]);
     expect(imported.stdout).toMatch(/2 added, 0 updated, 0 unchanged, 0 failed; 2 jobs enqueued/);

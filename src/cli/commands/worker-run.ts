@@ -5,7 +5,7 @@ import { Worker } from "../../queue/worker.js";
 import type { Db } from "../../store/db.js";
 import { toInt } from "../../store/rows.js";
 import { withEngine } from "../context.js";
-import { readGlobalOptions, readWholeNumber, type ParsedArgs } from "../options.js";
+import { plural, readGlobalOptions, readWholeNumber, type ParsedArgs } from "../options.js";
 import { Progress } from "../progress.js";
 import { UsageError } from "../usage-error.js";
 
@@ -27,7 +27,8 @@ export const WORKER_RUN_OPTIONS = {
 } as const;
 
 export const WORKER_RUN_HELP = `Options for run:
-  --limit N               jobs to process before exiting; 0 means no limit (default ${DEFAULT_LIMIT})
+  --limit N               jobs to process before exiting; 0 means no limit (default
+                          ${DEFAULT_LIMIT}, or no limit with --until-empty)
   --until-empty           exit as soon as no job is ready to run
   --concurrency N         jobs processed at once by this process, 1 to 64 (default 1)
   --threads N             worker threads for chunking and embedding (default: one per core)
@@ -48,7 +49,8 @@ The first SIGINT or SIGTERM stops claiming and waits for running jobs up to
 
 export async function runWorker({ values }: ParsedArgs): Promise<number> {
   const options = readGlobalOptions(values);
-  const limit = readWholeNumber("limit", values.limit, DEFAULT_LIMIT, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const untilEmpty = values["until-empty"] === true;
+  const limit = readWholeNumber("limit", values.limit, untilEmpty ? 0 : DEFAULT_LIMIT, { min: 0, max: Number.MAX_SAFE_INTEGER });
   const concurrency = readWholeNumber("concurrency", values.concurrency, 1, { min: 1, max: 64 });
   const threads = readWholeNumber("threads", values.threads, 0, { min: 1, max: 256 }) || undefined;
   const leaseSeconds = readWholeNumber("lease", values.lease, DEFAULT_LEASE_SECONDS, { min: 5, max: 86_400 });
@@ -57,7 +59,6 @@ export async function runWorker({ values }: ParsedArgs): Promise<number> {
   const claimStrategy = readClaimStrategy(values["claim-strategy"]);
 
   return withEngine({ ...options, threads, createSchema: true }, async (engine) => {
-    const untilEmpty = values["until-empty"] === true;
     const progress = new Progress("worker", engine.log, { total: await expectedJobCount(engine.db, limit, untilEmpty) });
     const finished = { completed: 0, failed: 0, other: 0 };
     const worker = new Worker(engine.db, createIndexPostHandler(engine), {
@@ -90,7 +91,14 @@ export async function runWorker({ values }: ParsedArgs): Promise<number> {
     try {
       const summary = await worker.run();
       progress.done();
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        const queued = await countQueuedJobs(engine.db);
+        const reason = limit > 0 ? ` (--limit ${limit} reached or a signal stopped the run)` : "";
+        const left = queued > 0 ? ` Still queued: ${plural(queued, "embed_post job")}${reason}.` : "";
+        process.stdout.write(`${formatSummary(summary)}${left}\n`);
+      }
       return 0;
     } finally {
       progress.done();
@@ -107,9 +115,13 @@ export async function runWorker({ values }: ParsedArgs): Promise<number> {
  */
 async function expectedJobCount(db: Db, limit: number, untilEmpty: boolean): Promise<number | null> {
   if (limit === 0 && !untilEmpty) return null;
-  const [row] = await db.query(`SELECT COUNT(*) AS total FROM ${db.tables.jobs} WHERE status = 'queued' AND job_type = ?`, [EMBED_POST_JOB]);
-  const queued = toInt(row?.["total"] ?? 0);
+  const queued = await countQueuedJobs(db);
   return limit > 0 ? Math.min(limit, queued) : queued;
+}
+
+async function countQueuedJobs(db: Db): Promise<number> {
+  const [row] = await db.query(`SELECT COUNT(*) AS total FROM ${db.tables.jobs} WHERE status = 'queued' AND job_type = ?`, [EMBED_POST_JOB]);
+  return toInt(row?.["total"] ?? 0);
 }
 
 function readClaimStrategy(value: unknown): ClaimStrategy {
