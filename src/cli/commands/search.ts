@@ -6,7 +6,7 @@ import { withEngine } from "../context.js";
 import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber } from "../options.js";
 import { UsageError } from "../usage-error.js";
 
-const HELP = `Usage: wpllmseo search <query> [-k N] [--json] [--explain]
+const HELP = `Usage: wpllmseo search <query> [-k N] [--json] [--explain] [--read-db URL]
 
 Prints the posts that best match the query: the token index selects
 candidate posts, their chunk vectors are scored by cosine similarity, and
