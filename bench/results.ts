@@ -91,7 +91,7 @@ export interface IsolatedMemoryFigure {
   liveOpenMiB: number;
   liveAfterQueriesMiB: number;
   liveGrowthMiB: number;
-  /** Shared memory that holds the int8 vectors, factors and post ordinals. */
+  /** Shared memory that contains the int8 vectors, factors and post ordinals. */
   vectorIndexMiB: number;
 }
 

@@ -4,11 +4,11 @@
  * database. The process has run nothing else, so the figures carry no
  * memory that other sizes, databases or peers left in the allocator.
  *
- * It reads RSS (after a garbage collection) once the engine is open, after
- * the first search loads the vector index, and after the queries, and sends
- * the three readings back over IPC with the live memory after the queries:
- * the JS heap in use, memory outside it that JS objects own, and the shared
- * memory of the vector index.
+ * It reads RSS, after a garbage collection, at three points: once the
+ * engine is open, after the first search loads the vector index, and after
+ * the queries. It sends those readings back over IPC with the live memory
+ * after the queries: the JS heap in use, memory that JS objects own outside
+ * it, and the vector index's shared memory.
  */
 import { pino } from "pino";
 

@@ -15,7 +15,7 @@
 //
 // Each row also belongs to a post: `posts` contains one u32 post ordinal
 // per row. `postScores` (f32) and `postSlots` (i32), indexed by ordinal, keep
-// each post's best score and the row index that gave it; a row replaces
+// each post's best score and the row index that gave it. A row replaces
 // them only with a higher score, so they too can collect several calls.
 export function scanTopK(
   query: usize,

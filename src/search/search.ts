@@ -40,7 +40,7 @@ export interface SearchStats {
   /** Chunks not indexed since start: another embedder version, a wrong dimension, or failed checks. */
   chunksSkipped: number;
   chunksCorrupt: number;
-  /** Why the query could not be embedded; the results then come from the lexical leg alone. */
+  /** Error message of a failed query embedding. The results then come from the lexical leg alone. */
   vectorLegError?: string;
   milliseconds: number;
   /** Milliseconds spent in each step, in order. */
@@ -53,10 +53,10 @@ export interface SearchSteps {
   /** Token prefilter in SQL. The vector scan runs at the same time. */
   lexical: number;
   /**
-   * The vector index sync (loading new vectors) plus what the vector leg
-   * adds after the prefilter: the rest of the int8 scan on the pool, the
-   * float32 rescoring of its best chunks and the lexical scores of the
-   * posts only it found.
+   * Time of the vector index sync, which loads new vectors, plus what the
+   * vector leg adds after the prefilter. That is the rest of the int8 scan
+   * on the pool, the float32 rescoring and the lexical scores of the posts
+   * only the vector leg found.
    */
   vector: number;
   /** Rank fusion. */
@@ -211,7 +211,7 @@ function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
  * Returns the posts of `chunks`, in order, that are not among the
  * candidates. Search scores the lexical leg of only the first k of them,
  * to bound the statement. NOTE: a post further down the vector leg then
- * gets no lexical rank; one below the candidates would add at most
+ * gets no lexical rank. Below the candidates, that rank would add at most
  * 1 / (60 + candidate limit) to its fused score.
  */
 function postsMissingFrom(chunks: readonly ScoredChunk[], candidates: readonly LexicalCandidate[]): string[] {
@@ -247,11 +247,11 @@ interface RankedLexical extends LexicalCandidate {
 }
 
 /**
- * Gives each post its lexical score and rank and its vector score and rank. The
- * vector rank is over every post in the index: the posts of the nearest
- * chunks, in their order, take the first ranks exactly, and any other post
- * gets the rank that the histogram of all posts' best scores estimates,
- * never better than those.
+ * Gives each post its lexical score and rank and its vector score and rank.
+ * The vector rank is over every post in the index. The posts of the
+ * nearest chunks, in their order, take the first ranks exactly. Any other
+ * post gets the rank that the histogram of all posts' best scores
+ * estimates, never better than those.
  */
 function legScores(lexical: readonly RankedLexical[], bestChunks: Map<string, ScoredChunk>, leg: VectorLeg): LegScores[] {
   const nearestRanks = new Map<string, number>();

@@ -60,7 +60,8 @@ export class VectorIndex {
    * Scans for the `k` nearest chunks and the best chunk of each post, on the
    * pool's threads. `postIds` may still be pending: search passes the
    * lexical candidates while the prefilter runs, and the scan waits for
-   * them only to read their best chunks.
+   * them only to read their best chunks. The caller runs `sync.sync()`
+   * first, so rows written since the last search are scanned.
    */
   async search(
     pool: KernelPool,
@@ -68,7 +69,6 @@ export class VectorIndex {
     k: number,
     postIds: readonly string[] | Promise<readonly string[]>,
   ): Promise<VectorLeg> {
-    await this.sync.sync();
     const { row, factor } = quantizeVector(query, this.memory.stride);
     const { memory, catalog } = this;
     if (factor === 0 || catalog.size === 0) {

@@ -173,8 +173,14 @@ describe("post best kernels", () => {
       const missing = i % 7 === 0;
       intoScores[i] = missing ? -Infinity : Math.fround(random() * 2.2 - 1.1);
       intoSlots[i] = missing ? -1 : i * 2;
-      fromScores[i] = i % 5 === 0 ? -Infinity : i % 11 === 0 ? (intoScores[i] as number) : Math.fround(random() * 2 - 1);
-      fromSlots[i] = i % 5 === 0 ? -1 : i % 3 === 0 ? i : i * 3;
+      if (i % 5 === 0) {
+        fromScores[i] = -Infinity;
+        fromSlots[i] = -1;
+        continue;
+      }
+      // Every 11th post ties with its current best, to check the lower slot wins.
+      fromScores[i] = i % 11 === 0 ? (intoScores[i] as number) : Math.fround(random() * 2 - 1);
+      fromSlots[i] = i % 3 === 0 ? i : i * 3;
     }
     const expectedScores = Float32Array.from(intoScores);
     const expectedSlots = Int32Array.from(intoSlots);
