@@ -46,16 +46,12 @@ export function fuseRanks(posts: readonly LegScores[], options: FusionOptions = 
     if (post.vectorRank !== undefined) vectorRanks.set(post.postId, post.vectorRank);
   }
 
-  const maximum = (options.lexicalWeight + options.vectorWeight) / (options.k + 1);
   const fused = posts.map((post): FusedPost => {
     const lexicalRank = lexicalRanks.get(post.postId) ?? null;
     const vectorRank = vectorRanks.get(post.postId) ?? null;
-    let score = 0;
-    if (lexicalRank !== null) score += options.lexicalWeight / (options.k + lexicalRank);
-    if (vectorRank !== null) score += options.vectorWeight / (options.k + vectorRank);
     return {
       postId: post.postId,
-      score: maximum > 0 ? score / maximum : 0,
+      score: fusedScore(lexicalRank, vectorRank, options),
       lexicalRank,
       lexicalScore: post.lexicalScore ?? null,
       vectorRank,
@@ -63,6 +59,16 @@ export function fuseRanks(posts: readonly LegScores[], options: FusionOptions = 
     };
   });
   return fused.sort((a, b) => b.score - a.score || compareIds(a.postId, b.postId));
+}
+
+/** Returns the fused score of a post with the given ranks (null: not in that leg), from 0 to 1. */
+export function fusedScore(lexicalRank: number | null, vectorRank: number | null, options: FusionOptions = DEFAULT_FUSION): number {
+  const maximum = (options.lexicalWeight + options.vectorWeight) / (options.k + 1);
+  if (maximum <= 0) return 0;
+  let score = 0;
+  if (lexicalRank !== null) score += options.lexicalWeight / (options.k + lexicalRank);
+  if (vectorRank !== null) score += options.vectorWeight / (options.k + vectorRank);
+  return score / maximum;
 }
 
 function rankBy(posts: readonly LegScores[], scoreOf: (post: LegScores) => number | undefined): Map<string, number> {

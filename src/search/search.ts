@@ -11,8 +11,8 @@ import type { Kernels } from "../kernels/index.js";
 import type { KernelPool } from "../pool/pool.js";
 import type { Db } from "../store/db.js";
 import { findCandidates, scoreLexicalPosts, type LexicalCandidate, type LexicalLeg } from "./find-candidates.js";
-import { lexicalRanker } from "./lexical-rank.js";
-import { fuseRanks, type FusedPost, type LegScores } from "./fuse.js";
+import { LexicalRanker } from "./lexical-rank.js";
+import { fusedScore, fuseRanks, type FusedPost, type LegScores } from "./fuse.js";
 import { readResultPosts } from "./read-result-posts.js";
 import { rescoreChunks } from "./rescore-chunks.js";
 import { TokenStats } from "./token-stats.js";
@@ -59,7 +59,7 @@ export interface SearchSteps {
    * only the vector leg found.
    */
   vector: number;
-  /** Rank fusion. */
+  /** Rank fusion, with the counted lexical ranks of posts that may enter the top k. */
   fusion: number;
   /** Posts, chunk texts and excerpts. */
   read: number;
@@ -123,16 +123,34 @@ export class Searcher {
     const { candidates } = lexical;
     const lexicalMs = lexicalTimed.milliseconds();
     const forget = (chunkId: string) => vectors.sync.forget(chunkId);
-    const [nearest, vectorOnlyScores] = await Promise.all([
+    const others = postsMissingFrom(leg.nearest, candidates);
+    const poolScores = new Map(lexical.pool.map((post) => [post.postId, post.lexicalScore]));
+    const outsidePool = others.filter((postId) => !poolScores.has(postId)).slice(0, k);
+    const [nearest, outsideScores] = await Promise.all([
       rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget),
-      scoreLexicalPosts(db, lexical.weights, postsMissingFrom(leg.nearest, candidates).slice(0, k)),
+      scoreLexicalPosts(db, lexical.weights, outsidePool),
     ]);
     leg.nearest = nearest;
+    const inPool = others.flatMap((postId) => {
+      const lexicalScore = poolScores.get(postId);
+      return lexicalScore === undefined ? [] : [{ postId, lexicalScore }];
+    });
     const vectorMs = syncMs + lap() - lexicalMs;
 
+    const ranker = new LexicalRanker(lexical);
+    const ranked: RankedLexical[] = [
+      ...candidates.map((candidate, index) => ({ ...candidate, rank: index + 1 })),
+      ...[...inPool, ...outsideScores].map((post) => ({ ...post, rank: ranker.rankOf(post.lexicalScore) })),
+    ];
     const bestChunks = bestChunkPerPost(leg);
-    const ranked = lexicalLegScores(lexical, candidateLimit, vectorOnlyScores);
-    const fused = fuseRanks(legScores(ranked, bestChunks, leg)).slice(0, k);
+    let fused = fuseRanks(legScores(ranked, bestChunks, leg));
+    const closeCalls = findCloseCalls(fused, ranked, ranker, k);
+    if (closeCalls.length > 0) {
+      const counted = await ranker.countRanks(db, closeCalls.map((post) => post.lexicalScore));
+      for (const post of closeCalls) post.rank = counted.get(post.lexicalScore) ?? post.rank;
+      fused = fuseRanks(legScores(ranked, bestChunks, leg));
+    }
+    fused = fused.slice(0, k);
     const fusionMs = lap();
     const results = await readResultPosts(db, fused, bestChunks, tokens, forget);
     const readMs = lap();
@@ -209,10 +227,11 @@ function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
 
 /**
  * Returns the posts of `chunks`, in order, that are not among the
- * candidates. Search scores the lexical leg of only the first k of them,
- * to bound the statement. NOTE: a post further down the vector leg then
- * gets no lexical rank. Below the candidates, that rank would add at most
- * 1 / (60 + candidate limit) to its fused score.
+ * candidates. Those in the lexical pool have their scores already. Search
+ * scores only the first k of the others, to bound the statement. NOTE: a
+ * post further down the vector leg then gets no lexical rank. Below the
+ * pool, that rank would add at most 1 / (60 + pool size) to its fused
+ * score.
  */
 function postsMissingFrom(chunks: readonly ScoredChunk[], candidates: readonly LexicalCandidate[]): string[] {
   const seen = new Set(candidates.map((candidate) => candidate.postId));
@@ -226,20 +245,21 @@ function postsMissingFrom(chunks: readonly ScoredChunk[], candidates: readonly L
 }
 
 /**
- * Ranks the lexical leg: the candidates by their order, and the vector
- * leg's other nearest posts by their own lexical score among the
- * candidates, or below them by the estimate of lexical-rank.ts.
+ * Returns the posts with an estimated lexical rank (below the lexical pool)
+ * that may belong in the top k, whose ranks are worth counting. Such a post
+ * gets its best possible fused score with the rank right after the pool.
+ * If that score stays below the k-th score of a fusion in which these
+ * posts have no lexical rank at all, the post stays out of the top k
+ * whatever its rank is.
  */
-function lexicalLegScores(
-  lexical: LexicalLeg,
-  limit: number,
-  others: readonly LexicalCandidate[],
-): RankedLexical[] {
-  const rankOf = lexicalRanker(lexical.candidates, limit, lexical.matchingPosts);
-  return [
-    ...lexical.candidates.map((candidate, index) => ({ ...candidate, rank: index + 1 })),
-    ...others.map((other) => ({ ...other, rank: rankOf(other.lexicalScore) })),
-  ];
+function findCloseCalls(fused: readonly FusedPost[], ranked: readonly RankedLexical[], ranker: LexicalRanker, k: number): RankedLexical[] {
+  const estimated = new Map(ranked.filter((post) => ranker.isEstimated(post.lexicalScore)).map((post) => [post.postId, post]));
+  if (estimated.size === 0 || fused.length <= k) return [];
+  const lowerScores = fused.map((post) => (estimated.has(post.postId) ? fusedScore(null, post.vectorRank) : post.score));
+  const kthLowerScore = lowerScores.sort((a, b) => b - a)[k - 1] as number;
+  return fused
+    .filter((post) => estimated.has(post.postId) && fusedScore(ranker.next, post.vectorRank) >= kthLowerScore)
+    .map((post) => estimated.get(post.postId) as RankedLexical);
 }
 
 interface RankedLexical extends LexicalCandidate {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { findCandidates, scoreLexicalPosts, shareBudget } from "../../src/search/find-candidates.js";
-import { lexicalRanker } from "../../src/search/lexical-rank.js";
+import { findCandidates, scoreLexicalPosts, shareBudget, type LexicalLeg } from "../../src/search/find-candidates.js";
+import { LexicalRanker } from "../../src/search/lexical-rank.js";
 import { TokenStats } from "../../src/search/token-stats.js";
 import type { Db } from "../../src/store/db.js";
 import { loadDialectTargets, useTestDatabase } from "../helpers/db.js";
@@ -22,28 +22,34 @@ describe("shareBudget", () => {
   });
 });
 
-describe("lexicalRanker", () => {
-  const candidates = [10, 8, 6, 4].map((lexicalScore, index) => ({ postId: String(index + 1), lexicalScore }));
+describe("LexicalRanker", () => {
+  function legOf(scores: number[], complete: boolean, matchingPosts: number): LexicalLeg {
+    const pool = scores.map((lexicalScore, index) => ({ postId: String(index + 1), lexicalScore }));
+    return { candidates: pool.slice(0, 2), pool, complete, weights: [["alpha", 1]], matchingPosts };
+  }
 
-  it("ranks among the candidates", () => {
-    const rankOf = lexicalRanker(candidates, 4, 1000);
-    expect(rankOf(11)).toBe(1);
-    expect(rankOf(8)).toBe(2);
-    expect(rankOf(7)).toBe(3);
-    expect(rankOf(4)).toBe(4);
+  it("ranks exactly among the pool", () => {
+    const ranker = new LexicalRanker(legOf([10, 8, 6, 4], false, 1000));
+    expect(ranker.rankOf(11)).toBe(1);
+    expect(ranker.rankOf(8)).toBe(2);
+    expect(ranker.rankOf(7)).toBe(3);
+    expect(ranker.rankOf(4)).toBe(4);
+    expect(ranker.isEstimated(4)).toBe(false);
   });
 
-  it("interpolates below the last candidate", () => {
-    const rankOf = lexicalRanker(candidates, 4, 1000);
-    expect(rankOf(3.99)).toBeGreaterThanOrEqual(5);
-    expect(rankOf(2)).toBe(Math.round(5 * (1000 / 5) ** 0.5));
-    expect(rankOf(0)).toBe(1000);
-    expect(rankOf(1)).toBeGreaterThan(rankOf(3));
+  it("interpolates below a full pool", () => {
+    const ranker = new LexicalRanker(legOf([10, 8, 6, 4], false, 1000));
+    expect(ranker.isEstimated(3.99)).toBe(true);
+    expect(ranker.rankOf(3.99)).toBeGreaterThanOrEqual(5);
+    expect(ranker.rankOf(2)).toBe(Math.round(5 * (1000 / 5) ** 0.5));
+    expect(ranker.rankOf(0)).toBe(1000);
+    expect(ranker.rankOf(1)).toBeGreaterThan(ranker.rankOf(3));
   });
 
-  it("ranks right after a complete list", () => {
-    const rankOf = lexicalRanker(candidates, 300, 1000);
-    expect(rankOf(1)).toBe(5);
+  it("ranks right after a complete pool", () => {
+    const ranker = new LexicalRanker(legOf([10, 8, 6, 4], true, 1000));
+    expect(ranker.isEstimated(1)).toBe(false);
+    expect(ranker.rankOf(1)).toBe(5);
   });
 });
 
@@ -93,5 +99,43 @@ describe.each(targets)("lexical leg on $label", (target) => {
     expect(leg.candidates.map((candidate) => candidate.postId)).toEqual(["1", "3", "2"]);
     expect(leg.matchingPosts).toBe(3);
     expect(leg.weights.map(([token]) => token).sort()).toEqual(["alpha", "beta"]);
+  });
+
+  it.skipIf(target.skipReason)("scores the pool in full when a token's postings are cut off", async () => {
+    const db = await database.openMigrated();
+    // alpha is in every post; beta only in post 6, which has alpha's
+    // lowest weight. A budget of 3 postings reads beta's one and alpha's
+    // best two, so post 6's alpha weight is not among the postings read.
+    await insertTokens(db, [
+      ...[6, 5, 4, 3, 2, 1].map((score, index): [string, string, number] => [String(index + 1), "alpha", score]),
+      ["6", "beta", 10],
+    ]);
+    const leg = await findCandidates(db, new TokenStats(db), ["alpha", "beta"], { limit: 2, postingBudget: 3 });
+    expect(leg.pool.map((post) => post.postId)).toEqual(["6", "1", "2"]);
+    expect(leg.candidates.map((post) => post.postId)).toEqual(["6", "1"]);
+    expect(leg.complete).toBe(false);
+    const exact = new Map((await scoreLexicalPosts(db, leg.weights, ["6", "1", "2"])).map((post) => [post.postId, post.lexicalScore]));
+    for (const post of leg.pool) expect(post.lexicalScore).toBeCloseTo(exact.get(post.postId) as number, 10);
+    const [alphaIdf] = leg.weights.filter(([token]) => token === "alpha").map(([, idf]) => idf);
+    expect(leg.pool[0]?.lexicalScore).toBeGreaterThan(10 * (leg.weights[0]?.[1] ?? 0) + 0.5 * (alphaIdf ?? 0));
+  });
+
+  it.skipIf(target.skipReason)("counts ranks below the pool from the postings above a score", async () => {
+    const db = await database.openMigrated();
+    await insertTokens(
+      db,
+      [9, 8, 7, 6, 5, 4, 3, 2, 1].map((score, index): [string, string, number] => [String(index + 1), "alpha", score]),
+    );
+    const leg = await findCandidates(db, new TokenStats(db), ["alpha"], { limit: 1, poolSize: 2 });
+    expect(leg.pool.map((post) => post.postId)).toEqual(["1", "2"]);
+    const [[, idf]] = leg.weights as [[string, number]];
+    const ranker = new LexicalRanker(leg);
+    // Weights above 4.5 * idf: postings 9, 8, 7, 6 and 5, so rank 6.
+    // Above 7.5 * idf: 9 and 8, so rank 3, which is also the first rank after the pool.
+    const ranks = await ranker.countRanks(db, [4.5 * idf, 7.5 * idf, 1.5 * idf]);
+    expect(ranks.get(4.5 * idf)).toBe(6);
+    expect(ranks.get(7.5 * idf)).toBe(3);
+    expect(ranks.get(1.5 * idf)).toBe(9);
+    expect(await ranker.countRanks(db, [8.5 * idf])).toEqual(new Map());
   });
 });
