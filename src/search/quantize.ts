@@ -11,6 +11,19 @@ export interface QuantizedVector {
 
 export function quantizeVector(vector: Float32Array, stride: number): QuantizedVector {
   const row = new Int8Array(stride);
+  return { row, factor: quantizeInto(vector, row) };
+}
+
+/**
+ * Quantizes `vector` into `row` and returns its factor. Entries of `row`
+ * past the vector's length are set to 0, so `row` may be longer (the
+ * stride). A zero or non-finite vector leaves an all-zero row and factor 0.
+ */
+export function quantizeInto(vector: Float32Array, row: Int8Array): number {
+  if (row.length < vector.length) {
+    throw new RangeError(`Invalid quantization target: ${row.length} entries for a vector of ${vector.length}.`);
+  }
+  row.fill(0);
   let maxAbs = 0;
   let normSquared = 0;
   for (let i = 0; i < vector.length; i++) {
@@ -18,11 +31,11 @@ export function quantizeVector(vector: Float32Array, stride: number): QuantizedV
     maxAbs = Math.max(maxAbs, Math.abs(value));
     normSquared += value * value;
   }
-  if (maxAbs === 0 || !Number.isFinite(normSquared)) return { row, factor: 0 };
+  if (maxAbs === 0 || !Number.isFinite(normSquared)) return 0;
 
   const scale = maxAbs / 127;
   for (let i = 0; i < vector.length; i++) {
     row[i] = Math.round((vector[i] as number) / scale);
   }
-  return { row, factor: scale / Math.sqrt(normSquared) };
+  return scale / Math.sqrt(normSquared);
 }

@@ -10,6 +10,7 @@
  * task names, up to the row count it was given.
  */
 import { createScanMemory, SCAN_MAX_PAGES, WASM_PAGE_BYTES, type SharedWasmMemory } from "../kernels/int8-scan.js";
+import { quantizeInto } from "./quantize.js";
 
 export const SEGMENT_SHIFT = 13;
 export const SEGMENT_ROWS = 1 << SEGMENT_SHIFT;
@@ -61,6 +62,21 @@ export class VectorMemory {
     const rowIndex = segment.count;
     new Int8Array(this.memory.buffer, segment.rows + rowIndex * this.stride, this.stride).set(row);
     new Float32Array(this.memory.buffer, segment.factors, SEGMENT_ROWS)[rowIndex] = factor;
+    new Uint32Array(this.memory.buffer, segment.posts, SEGMENT_ROWS)[rowIndex] = postOrdinal;
+    segment.count++;
+    return segment.firstSlot + rowIndex;
+  }
+
+  /**
+   * Quantizes `vector` (quantize.ts) straight into the next row, with no
+   * temporary row, and stores its factor and post ordinal. Returns its slot.
+   */
+  appendVector(vector: Float32Array, postOrdinal: number): number {
+    let segment = this.segments.at(-1);
+    if (!segment || segment.count === SEGMENT_ROWS) segment = this.#addSegment();
+    const rowIndex = segment.count;
+    const row = new Int8Array(this.memory.buffer, segment.rows + rowIndex * this.stride, this.stride);
+    new Float32Array(this.memory.buffer, segment.factors, SEGMENT_ROWS)[rowIndex] = quantizeInto(vector, row);
     new Uint32Array(this.memory.buffer, segment.posts, SEGMENT_ROWS)[rowIndex] = postOrdinal;
     segment.count++;
     return segment.firstSlot + rowIndex;

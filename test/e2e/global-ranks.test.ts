@@ -59,6 +59,16 @@ describe("vector ranks over the whole index", () => {
     await database?.drop();
   });
 
+  it("loads every chunk over several batches", async () => {
+    await engine.searcher.search({ query: "search", k: 5 });
+    const [count] = await engine.db.query(`SELECT COUNT(*) AS n FROM ${engine.db.tables.chunks}`);
+    const chunks = Number(count?.n);
+    // More chunks than one vector load batch (256 rows) holds.
+    expect(chunks).toBeGreaterThan(256 * 2);
+    expect(engine.vectors.catalog.size).toBe(chunks);
+    expect(engine.vectors.sync.stats.loaded).toBe(chunks);
+  });
+
   it("matches exact ranks of every post", async () => {
     const vocabulary = buildVocabulary(findReadmes(path.resolve("node_modules")), 2000);
     for (const query of generateQueries(vocabulary, 10, 6)) await expectExactRanks(query);

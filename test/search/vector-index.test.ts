@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bestRowOfPosts, scoreInt8Rows, topKRows } from "../../src/kernels/reference/int8-scan.js";
 import { KernelPool } from "../../src/pool/pool.js";
 import { scanScratchBytes, scanScratchLayout } from "../../src/pool/scan-layout.js";
-import { quantizeVector } from "../../src/search/quantize.js";
+import { quantizeInto, quantizeVector } from "../../src/search/quantize.js";
 import { VectorCatalog } from "../../src/search/vector-catalog.js";
 import { BIN_COUNT, countScores, VectorRankEstimate } from "../../src/search/vector-rank.js";
 import { splitRows } from "../../src/search/vector-index.js";
@@ -60,7 +60,38 @@ describe("quantizeVector", () => {
   });
 });
 
+describe("quantizeInto", () => {
+  it("matches quantizeVector and zeroes the padding", () => {
+    const vector = randomVector(100, seededRandom(3));
+    const expected = quantizeVector(vector, 112);
+    const row = new Int8Array(112).fill(9);
+    expect(quantizeInto(vector, row)).toBe(expected.factor);
+    expect(Array.from(row)).toEqual(Array.from(expected.row));
+  });
+
+  it("rejects a row shorter than the vector", () => {
+    expect(() => quantizeInto(new Float32Array(16), new Int8Array(8))).toThrow(RangeError);
+  });
+});
+
 describe("VectorMemory", () => {
+  it("stores appended vectors as quantizeVector rows", () => {
+    const memory = new VectorMemory(100);
+    const random = seededRandom(5);
+    const rows = SEGMENT_ROWS + 3;
+    const vectors = Array.from({ length: rows }, () => randomVector(100, random));
+    vectors.forEach((vector, slot) => expect(memory.appendVector(vector, slot % 7)).toBe(slot));
+    for (const slot of [0, SEGMENT_ROWS - 1, SEGMENT_ROWS, rows - 1]) {
+      const expected = quantizeVector(vectors[slot]!, memory.stride);
+      const stored = new Int8Array(memory.memory.buffer, memory.rowAddress(slot), memory.stride);
+      expect(Array.from(stored)).toEqual(Array.from(expected.row));
+      expect(new Float32Array(memory.memory.buffer, memory.factorAddress(slot), 1)[0]).toBe(Math.fround(expected.factor));
+    }
+    const lastSegment = memory.segments[1]!;
+    expect(new Uint32Array(memory.memory.buffer, lastSegment.posts, 3)[2]).toBe((rows - 1) % 7);
+  });
+
+
   it("keeps rows readable across segments and memory growth", () => {
     const memory = new VectorMemory(384);
     const rows = SEGMENT_ROWS + 10;
