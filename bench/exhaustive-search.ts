@@ -7,7 +7,8 @@
  * A post's lexical score is the engine's: the sum of stored BM25 term weight
  * times ln(1 + (N - df + 0.5) / (df + 0.5)). Here df is the exact posting
  * count and every token and posting counts, whereas the engine reads at
- * most 12,000 postings in all, for at most 16 query tokens.
+ * most 12,000 postings in all, for at most 16 query tokens, and scores only
+ * its best 1,000 posts in full.
  */
 import type { Db } from "../src/store/db.js";
 import { fuseRanks, type LegScores } from "../src/search/fuse.js";
