@@ -33,6 +33,7 @@ const PAST_EVERY_WEIGHT = 1e300;
 export class LexicalRanker {
   readonly #leg: LexicalLeg;
   readonly #poolScores: number[];
+  readonly #poolRanks: Map<string, number>;
   /** Rank of the first post below the pool. */
   readonly next: number;
   readonly #lowest: number;
@@ -41,6 +42,7 @@ export class LexicalRanker {
   constructor(leg: LexicalLeg) {
     this.#leg = leg;
     this.#poolScores = leg.pool.map((post) => post.lexicalScore);
+    this.#poolRanks = new Map(leg.pool.map((post, index) => [post.postId, index + 1]));
     this.next = this.#poolScores.length + 1;
     this.#lowest = this.#poolScores[this.#poolScores.length - 1] ?? 0;
     this.#complete = leg.complete || leg.matchingPosts <= this.next || this.#lowest <= 0;
@@ -49,6 +51,15 @@ export class LexicalRanker {
   /** Tells whether a score ranks below an incomplete pool, where ranks are estimates. */
   isEstimated(score: number): boolean {
     return !this.#complete && score < this.#lowest;
+  }
+
+  /**
+   * Returns the rank of a post with the given lexical score: its place in
+   * the pool, where ties are ordered by post id as in the prefilter, or
+   * else the rank of its score.
+   */
+  rankOfPost(postId: string, score: number): number {
+    return this.#poolRanks.get(postId) ?? this.rankOf(score);
   }
 
   /** Returns the rank of `score`: exact within the pool, interpolated below it. */

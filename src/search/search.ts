@@ -140,7 +140,7 @@ export class Searcher {
     const ranker = new LexicalRanker(lexical);
     const ranked: RankedLexical[] = [
       ...candidates.map((candidate, index) => ({ ...candidate, rank: index + 1 })),
-      ...[...inPool, ...outsideScores].map((post) => ({ ...post, rank: ranker.rankOf(post.lexicalScore) })),
+      ...[...inPool, ...outsideScores].map((post) => ({ ...post, rank: ranker.rankOfPost(post.postId, post.lexicalScore) })),
     ];
     const bestChunks = bestChunkPerPost(leg);
     let fused = fuseRanks(legScores(ranked, bestChunks, leg));

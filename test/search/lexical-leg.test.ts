@@ -37,6 +37,13 @@ describe("LexicalRanker", () => {
     expect(ranker.isEstimated(4)).toBe(false);
   });
 
+  it("orders tied pool posts by id", () => {
+    const ranker = new LexicalRanker(legOf([10, 8, 8, 4], false, 1000));
+    expect(ranker.rankOfPost("2", 8)).toBe(2);
+    expect(ranker.rankOfPost("3", 8)).toBe(3);
+    expect(ranker.rankOfPost("99", 8)).toBe(2);
+  });
+
   it("interpolates below a full pool", () => {
     const ranker = new LexicalRanker(legOf([10, 8, 6, 4], false, 1000));
     expect(ranker.isEstimated(3.99)).toBe(true);
