@@ -84,8 +84,19 @@ export function parseCommandArgs(args: readonly string[], extra: Options): Parse
   try {
     return parseArgs({ args: [...args], options: { ...GLOBAL_OPTIONS, ...extra }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(describeParseError(error));
   }
+}
+
+/** Rewords an error of node:util parseArgs so that it names the option and points to --help. */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const option = /'(-[^']*)'/.exec(message)?.[1];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) {
+    return `Unknown option ${option}. Run the command with --help to list its options; a value that starts with "-" goes after "--".`;
+  }
+  return `${message.replace(/\.?$/, ".")} Run the command with --help to list its options.`;
 }
 
 export function readGlobalOptions(values: Record<string, unknown>): GlobalOptions {

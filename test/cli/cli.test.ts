@@ -134,7 +134,10 @@ describe("wpllmseo CLI", () => {
     expect(limit.stderr).toMatch(/Invalid --limit "ten"/);
     const unknown = await runCli(["search", "owls", "--bogus", "--db", db]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/bogus/);
+    expect(unknown.stderr).toMatch(/Unknown option --bogus\. Run the command with --help/);
+    const missing = await runCli(["search", "owls", "--db", db, "-k"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--k <value>' argument missing\. Run the command with --help/);
     const command = await runCli(["frobnicate"]);
     expect(command.status).toBe(2);
     expect(command.stderr).toMatch(/Unknown command "frobnicate"/);
