@@ -39,11 +39,11 @@ export const DEFAULT_POSTING_BUDGET = 12_000;
  */
 export const DEFAULT_POOL_SIZE = 1000;
 
-/** Fewest (post, token) pairs in a statement of readPostingScores. */
+/** Minimum (post, token) pairs in a statement of readPairsAsValues, which pads shorter lists. */
 const MIN_PAIRS = 16;
-/** Most (post, token) pairs in one statement, which binds two parameters per pair. */
+/** Maximum (post, token) pairs in one SQLite statement, which binds two parameters per pair. */
 const MAX_PAIRS = 2048;
-/** Most posts in one MySQL lookup statement. */
+/** Maximum posts in one IN list of a MySQL lookup branch. */
 const MAX_POSTS_PER_LOOKUP = 512;
 
 export interface CandidateOptions {

@@ -24,7 +24,7 @@ import type { Db } from "../store/db.js";
 import { toInt } from "../store/rows.js";
 import type { LexicalLeg } from "./find-candidates.js";
 
-/** Most postings one countRanks statement reads in all, shared evenly among the query's tokens. */
+/** Maximum postings that one countRanks statement reads, shared evenly among the query's tokens. */
 export const RANK_COUNT_BUDGET = 10_000;
 
 /** A threshold above any weight, so padded columns count nothing. */
