@@ -1,13 +1,16 @@
 /**
  * The processes the HTTP load bench runs: `wpllmseo serve` and
- * `wpllmseo worker run`, started from bin/ as an operator would, and
- * their resident memory read from /proc (Linux).
+ * `wpllmseo worker run`, started from bin/ with the heap flags of its `#!`
+ * line, as an operator's `wpllmseo` command runs, and their resident
+ * memory read from /proc (Linux).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { NODE_HEAP_FLAGS } from "../src/node-flags.js";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/wpllmseo.js");
 
@@ -31,7 +34,7 @@ export function findFreePort(): Promise<number> {
 }
 
 function startCli(args: readonly string[]): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

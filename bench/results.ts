@@ -76,7 +76,10 @@ export interface SearchFigure {
   /** Top-10 overlap with the exhaustive search, or null when it was not measured. */
   accuracy: AccuracyFigure | null;
   /** RSS of a fresh process that only searches this corpus. */
+  /** Measured in a process started with the CLI's heap flags (src/node-flags.ts). */
   isolatedMemory: IsolatedMemoryFigure;
+  /** The same measurement in a process with Node's default heap settings. */
+  nodeDefaultsMemory: IsolatedMemoryFigure;
 }
 
 /** RSS after a garbage collection in a process that opens the engine and searches one corpus. */

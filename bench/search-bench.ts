@@ -12,6 +12,7 @@ import { createIndexPostHandler, EMBED_POST_JOB } from "../src/indexer/index-pos
 import { Worker } from "../src/queue/worker.js";
 import { importPost } from "../src/sources/import-posts.js";
 import type { SourcePost } from "../src/sources/source-post.js";
+import { NODE_HEAP_FLAGS } from "../src/node-flags.js";
 import { redactUrl } from "../src/store/open-db.js";
 import { toInt } from "../src/store/rows.js";
 import type { BenchDatabase } from "./bench-databases.js";
@@ -78,8 +79,12 @@ async function measureEngine(
   const phases = await measurePhases(engine, workload.queries, RESULTS_PER_QUERY);
   const accuracy = await measureAccuracy(engine, workload.queries.slice(0, options.accuracyQueries), RESULTS_PER_QUERY);
   if (accuracy) progress(`${label}: top-10 overlap with the exhaustive search ${accuracy.meanOverlap.toFixed(3)}`);
-  const isolatedMemory = await measureIsolatedMemory(database.url, workload.queries, RESULTS_PER_QUERY);
-  progress(`${label}: RSS growth in a fresh process ${isolatedMemory.growthMiB.toFixed(1)} MiB`);
+  const isolatedMemory = await measureIsolatedMemory(database.url, workload.queries, RESULTS_PER_QUERY, NODE_HEAP_FLAGS);
+  const nodeDefaultsMemory = await measureIsolatedMemory(database.url, workload.queries, RESULTS_PER_QUERY, []);
+  progress(
+    `${label}: RSS growth in a fresh process ${isolatedMemory.growthMiB.toFixed(1)} MiB with the CLI's heap flags, ` +
+      `${nodeDefaultsMemory.growthMiB.toFixed(1)} MiB with Node's defaults`,
+  );
 
   return {
     dialect: database.dialect,
@@ -100,6 +105,7 @@ async function measureEngine(
     phases,
     accuracy,
     isolatedMemory,
+    nodeDefaultsMemory,
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * RSS of an engine searching one corpus, measured in a fresh child process
  * (search-memory-process.ts) on the database the search bench just built.
+ * The process starts with the given V8 flags: NODE_HEAP_FLAGS for the
+ * figure of the CLI, none for Node's defaults.
  */
 import { fork } from "node:child_process";
 import path from "node:path";
@@ -11,10 +13,15 @@ import type { MemoryProcessConfig, MemoryProcessMessage } from "./search-memory-
 
 const PROCESS_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "search-memory-process.js");
 
-export function measureIsolatedMemory(dbUrl: string, queries: readonly string[], k: number): Promise<IsolatedMemoryFigure> {
+export function measureIsolatedMemory(
+  dbUrl: string,
+  queries: readonly string[],
+  k: number,
+  nodeFlags: readonly string[],
+): Promise<IsolatedMemoryFigure> {
   const config: MemoryProcessConfig = { dbUrl, queries: [...queries], k };
   const child = fork(PROCESS_SCRIPT, [JSON.stringify(config)], {
-    execArgv: ["--expose-gc"],
+    execArgv: ["--expose-gc", ...nodeFlags],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {

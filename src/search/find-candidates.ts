@@ -10,14 +10,15 @@
  * has the same shape for any query: it has MAX_QUERY_TOKENS slots, and
  * unused slots match no row.
  *
- * The statement ranks posts by the postings it read, so a post's sum can
- * lack the weight of a common token whose postings were cut off. It returns
+ * The prefilter ranks posts by the postings it read, so a post's sum can
+ * lack the weight of a common token whose postings were cut off. It keeps
  * the best `poolSize` posts by those sums (more than the candidate limit)
- * and, per post, which slots it read. Their missing weights are then read
- * through the (post_id, token) key, and the pool is ranked by full lexical
- * scores. The best `limit` of the pool are the candidates. The rest ranks
- * posts that only the vector leg finds (lexical-rank.ts).
+ * and, per post, which token slots it read. Their missing weights are then
+ * read, and the pool is ranked by full lexical scores. The best `limit` of
+ * the pool are the candidates. The rest ranks posts that only the vector
+ * leg finds (lexical-rank.ts).
  */
+import { readIndexes } from "../store/complete-table.js";
 import type { Db, Row } from "../store/db.js";
 import { placeholders } from "../store/placeholders.js";
 import { toId, toIdParam, toInt } from "../store/rows.js";
@@ -43,8 +44,18 @@ export const DEFAULT_POOL_SIZE = 1000;
 const MIN_PAIRS = 16;
 /** Maximum (post, token) pairs in one SQLite statement, which binds two parameters per pair. */
 const MAX_PAIRS = 2048;
-/** Maximum posts in one IN list of a MySQL lookup branch. */
+/** Maximum posts in one IN list of a MySQL statement that looks them up. */
 const MAX_POSTS_PER_LOOKUP = 512;
+/** Maximum posts in one IN list of a MySQL statement that reads all of a token's postings. */
+const MAX_POSTS_PER_SCAN = 999;
+/**
+ * Postings that MySQL reads in order on the (token, score, post_id) index
+ * for the cost of one lookup through (post_id, token), which also reads the
+ * row for its score. On 100,000 bench posts in MariaDB 10.11 with a 128 MiB
+ * buffer pool (2-core host), a lookup took 0.04 ms warm and 0.4 ms cold, and
+ * an ordered posting 0.1-0.7 microseconds, so the ratio is 300-700.
+ */
+const POSTINGS_PER_LOOKUP = 300;
 
 export interface CandidateOptions {
   limit: number;
@@ -62,6 +73,8 @@ export interface LexicalLeg {
   complete: boolean;
   /** The query tokens the prefilter used, with their idf. */
   weights: [token: string, idf: number][];
+  /** Document frequency of each token of `weights`. */
+  frequencies: ReadonlyMap<string, number>;
   /**
    * Posts that contain at least one weighted token, at most: the sum of
    * their document frequencies, or the indexed posts if fewer.
@@ -78,7 +91,7 @@ export async function findCandidates(
   const idfs = await stats.inverseFrequencies([...new Set(tokens)]);
   const chosen = [...idfs].filter(([, idf]) => idf > 0).sort((a, b) => b[1] - a[1]).slice(0, MAX_QUERY_TOKENS);
   const poolSize = Math.max(options.limit, options.poolSize ?? DEFAULT_POOL_SIZE);
-  if (chosen.length === 0) return { candidates: [], pool: [], complete: true, weights: [], matchingPosts: 0 };
+  if (chosen.length === 0) return { candidates: [], pool: [], complete: true, weights: [], frequencies: new Map(), matchingPosts: 0 };
   const frequencies = await stats.documentFrequencies(chosen.map(([token]) => token));
   const postCount = await stats.readPostCount();
   const frequencySum = [...frequencies.values()].reduce((sum, df) => sum + df, 0);
@@ -88,34 +101,42 @@ export async function findCandidates(
     chosen.map(([token]) => frequencies.get(token) ?? 0),
     options.postingBudget ?? DEFAULT_POSTING_BUDGET,
   );
+  const read = await prefilter(db, chosen, caps, poolSize);
+  const pool = read.map(({ postId, lexicalScore }) => ({ postId, lexicalScore }));
+  const cutOff = chosen.map(([token], slot) => (caps[slot] ?? 0) < (frequencies.get(token) ?? 0));
+  const missing: [postId: string, token: string][] = [];
+  for (const { postId, seen } of read) {
+    chosen.forEach(([token], slot) => {
+      if (cutOff[slot] && (seen & (1 << slot)) === 0) missing.push([postId, token]);
+    });
+  }
+  const added = await readPostingScores(db, chosen, missing, frequencies);
+  for (const post of pool) post.lexicalScore += added.get(post.postId) ?? 0;
+  pool.sort((a, b) => b.lexicalScore - a.lexicalScore || compareIds(a.postId, b.postId));
+  const complete = pool.length < poolSize && !cutOff.includes(true);
+  return { candidates: pool.slice(0, options.limit), pool, complete, weights: chosen, frequencies, matchingPosts };
+}
+
+/** A post of the prefilter: its sum over the postings read, and a bit per token slot whose postings contained it. */
+interface PrefilterPost extends LexicalCandidate {
+  seen: number;
+}
+
+/** Runs the prefilter: one statement that reads each token's best postings and sums and ranks them per post. */
+async function prefilter(
+  db: Db,
+  chosen: readonly [string, number][],
+  caps: readonly number[],
+  poolSize: number,
+): Promise<PrefilterPost[]> {
   const params: unknown[] = [];
   for (let slot = 0; slot < MAX_QUERY_TOKENS; slot++) {
     const [token, idf] = chosen[slot] ?? ["", 0];
     params.push(idf, token, caps[slot] ?? 0);
   }
   params.push(poolSize);
-
   const rows = await db.query(candidateSql(db.tables.tokens), params);
-  const pool = rows.map((row) => ({ postId: toId(row.post_id), lexicalScore: Number(row.lexical) }));
-  const cutOff = chosen.map(([token], slot) => (caps[slot] ?? 0) < (frequencies.get(token) ?? 0));
-  const missing: [postId: string, token: string][] = [];
-  rows.forEach((row, index) => {
-    const seen = toInt(row.seen);
-    chosen.forEach(([token], slot) => {
-      if (cutOff[slot] && (seen & (1 << slot)) === 0) missing.push([(pool[index] as LexicalCandidate).postId, token]);
-    });
-  });
-  // NOTE: these lookups are random reads, one per missing (post, token)
-  // pair and unbounded in number. With them and the exact df counts of
-  // token-stats.ts, search p50 on 100,000 bench posts in MariaDB 10.11
-  // with its default 128 MiB buffer pool was 138 ms, against 33 ms when
-  // the candidates kept their partial sums. SQLite's p50 was 26 ms
-  // (bench/search-bench.ts, 2-core AMD EPYC).
-  const added = await readPostingScores(db, chosen, missing);
-  for (const post of pool) post.lexicalScore += added.get(post.postId) ?? 0;
-  pool.sort((a, b) => b.lexicalScore - a.lexicalScore || compareIds(a.postId, b.postId));
-  const complete = pool.length < poolSize && !cutOff.includes(true);
-  return { candidates: pool.slice(0, options.limit), pool, complete, weights: chosen, matchingPosts };
+  return rows.map((row) => ({ postId: toId(row.post_id), lexicalScore: Number(row.lexical), seen: toInt(row.seen) }));
 }
 
 /**
@@ -139,15 +160,17 @@ export function shareBudget(frequencies: readonly number[], budget: number): num
 /**
  * Scores the given posts as the prefilter scores its candidates, over all
  * their postings of the weighted tokens. Posts with no matching token are
- * left out.
+ * left out. `frequencies`, the tokens' document frequencies, lets MySQL
+ * choose how to read them.
  */
 export async function scoreLexicalPosts(
   db: Db,
   weights: readonly [string, number][],
   postIds: readonly string[],
+  frequencies: ReadonlyMap<string, number> = new Map(),
 ): Promise<LexicalCandidate[]> {
   const pairs = postIds.flatMap((postId) => weights.map(([token]): [string, string] => [postId, token]));
-  const sums = await readPostingScores(db, weights, pairs);
+  const sums = await readPostingScores(db, weights, pairs, frequencies);
   return [...sums].map(([postId, lexicalScore]) => ({ postId, lexicalScore }));
 }
 
@@ -160,10 +183,11 @@ async function readPostingScores(
   db: Db,
   weights: readonly [string, number][],
   pairs: readonly [postId: string, token: string][],
+  frequencies: ReadonlyMap<string, number>,
 ): Promise<Map<string, number>> {
   const idfOf = new Map(weights);
   const sums = new Map<string, number>();
-  const rows = db.dialect === "sqlite" ? await readPairsAsValues(db, pairs) : await readPairsByToken(db, pairs);
+  const rows = db.dialect === "sqlite" ? await readPairsAsValues(db, pairs) : await readPairsByToken(db, pairs, frequencies);
   for (const row of rows) {
     const postId = toId(row.post_id);
     const weight = Number(row.score) * (idfOf.get(String(row.token)) ?? 0);
@@ -195,28 +219,68 @@ async function readPairsAsValues(db: Db, pairs: readonly [postId: string, token:
 /**
  * Reads pairs on MySQL and MariaDB. MariaDB 10.11 plans a long list of
  * (post_id, token) row constructors badly: 1,200 pairs took over 300 ms on
- * 10,000 posts. One statement instead reads, for each token, the listed
- * posts that lack it, a branch per token and batch of posts.
+ * 10,000 posts. Instead, one statement per token and batch of posts reads
+ * the listed posts that lack the token, and the statements run at once on
+ * pooled connections, so the server reads their pages in parallel.
+ *
+ * The optimizer picks the (post_id, token) key for each of them, and every
+ * lookup also reads the row for the score. Those random reads took 340-660
+ * ms for 800-1,300 pairs on 100,000 posts with a cold buffer pool. A token
+ * whose posts cost more as lookups than a read of all its postings
+ * (POSTINGS_PER_LOOKUP) is read on the covering (token, score, post_id)
+ * index instead: 10-50 ms for the same pairs.
  */
-async function readPairsByToken(db: Db, pairs: readonly [postId: string, token: string][]): Promise<Row[]> {
+async function readPairsByToken(
+  db: Db,
+  pairs: readonly [postId: string, token: string][],
+  frequencies: ReadonlyMap<string, number>,
+): Promise<Row[]> {
   const postsOfToken = new Map<string, string[]>();
   for (const [postId, token] of pairs) {
     const postIds = postsOfToken.get(token);
     if (postIds) postIds.push(postId);
     else postsOfToken.set(token, [postId]);
   }
-  const branches: string[] = [];
-  const params: unknown[] = [];
+  const statements: Promise<Row[]>[] = [];
+  const hint = await postingIndexHint(db);
   for (const [token, postIds] of postsOfToken) {
+    const scan = hint !== "" && postIds.length * POSTINGS_PER_LOOKUP >= (frequencies.get(token) ?? Infinity);
     // Batches stay below MariaDB's in_predicate_conversion_threshold
     // (1,000 values by default), above which an IN list becomes a subquery.
-    for (let start = 0; start < postIds.length; start += MAX_POSTS_PER_LOOKUP) {
-      const batch = postIds.slice(start, start + MAX_POSTS_PER_LOOKUP);
-      branches.push(`SELECT post_id, token, score FROM ${db.tables.tokens} WHERE token = ? AND post_id IN (${placeholders(batch.length)})`);
-      params.push(token, ...batch.map(toIdParam));
+    // A scan reads all the token's postings, so its batches are larger.
+    const batchSize = scan ? MAX_POSTS_PER_SCAN : MAX_POSTS_PER_LOOKUP;
+    for (let start = 0; start < postIds.length; start += batchSize) {
+      const batch = postIds.slice(start, start + batchSize);
+      statements.push(
+        db.query(
+          `SELECT post_id, token, score FROM ${db.tables.tokens}${scan ? ` ${hint}` : ""} WHERE token = ? AND post_id IN (${placeholders(batch.length)})`,
+          [token, ...batch.map(toIdParam)],
+        ),
+      );
     }
   }
-  return branches.length === 0 ? [] : db.query(branches.join(" UNION ALL "), params);
+  return (await Promise.all(statements)).flat();
+}
+
+const indexHints = new WeakMap<Db, Promise<string>>();
+
+/**
+ * Returns the index hint that makes MySQL read the token table through its
+ * (token, score, post_id) index, looked up by columns once per database
+ * handle because an upgraded plugin table may name it differently. Returns
+ * "" when the table has no such index.
+ */
+function postingIndexHint(db: Db): Promise<string> {
+  let hint = indexHints.get(db);
+  if (!hint) {
+    hint = readIndexes(db, db.tables.tokens).then((indexes) => {
+      const index = indexes.find((candidate) => candidate.columns.map((column) => column.toLowerCase()).join() === "token,score,post_id");
+      return index ? `FORCE INDEX (\`${index.name.replaceAll("`", "``")}\`)` : "";
+    });
+    hint.catch(() => indexHints.delete(db));
+    indexHints.set(db, hint);
+  }
+  return hint;
 }
 
 const statements = new Map<string, string>();

@@ -77,7 +77,7 @@ export interface SearcherDeps {
   embedder: Embedder;
   vectors: VectorIndex;
   log?: Logger;
-  /** Best chunks of the int8 scan rescored with float32 vectors; 0 turns rescoring off. */
+  /** Best chunks of the int8 scan rescored with float32 vectors; 0 turns all rescoring off. */
   rescoreCount?: number;
 }
 
@@ -85,6 +85,8 @@ export const DEFAULT_RESCORE_COUNT = 20;
 
 /** Nearest chunks the vector leg returns, at least; more when k is large. */
 const MIN_NEAREST_CHUNKS = 100;
+/** The best k times this many fused posts have their estimated vector ranks refined (#rescoreOutsideNearest). */
+const REFINED_RANKS_FACTOR = 2;
 
 export class Searcher {
   readonly #deps: SearcherDeps;
@@ -128,7 +130,7 @@ export class Searcher {
     const outsidePool = others.filter((postId) => !poolScores.has(postId)).slice(0, k);
     const [nearest, outsideScores] = await Promise.all([
       rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget),
-      scoreLexicalPosts(db, lexical.weights, outsidePool),
+      scoreLexicalPosts(db, lexical.weights, outsidePool, lexical.frequencies),
     ]);
     leg.nearest = nearest;
     const inPool = others.flatMap((postId) => {
@@ -145,11 +147,15 @@ export class Searcher {
     const bestChunks = bestChunkPerPost(leg);
     let fused = fuseRanks(legScores(ranked, bestChunks, leg));
     const closeCalls = findCloseCalls(fused, ranked, ranker, k);
-    if (closeCalls.length > 0) {
-      const counted = await ranker.countRanks(db, closeCalls.map((post) => post.lexicalScore));
+    const refined = await Promise.all([
+      closeCalls.length > 0 ? ranker.countRanks(db, closeCalls.map((post) => post.lexicalScore)) : undefined,
+      this.#rescoreOutsideNearest(fused.slice(0, k * REFINED_RANKS_FACTOR), bestChunks, leg, queryVector, forget),
+    ]);
+    const counted = refined[0];
+    if (counted) {
       for (const post of closeCalls) post.rank = counted.get(post.lexicalScore) ?? post.rank;
-      fused = fuseRanks(legScores(ranked, bestChunks, leg));
     }
+    if (counted || refined[1]) fused = fuseRanks(legScores(ranked, bestChunks, leg));
     fused = fused.slice(0, k);
     const fusionMs = lap();
     const results = await readResultPosts(db, fused, bestChunks, tokens, forget);
@@ -169,6 +175,44 @@ export class Searcher {
       steps: { query: queryMs, lexical: lexicalMs, vector: vectorMs, fusion: fusionMs, read: readMs },
     };
     return { results, stats };
+  }
+
+  /**
+   * Rescores in float32 every chunk of the given posts whose vector rank is
+   * estimated (posts outside the nearest chunks), and gives each its best
+   * exact chunk in `bestChunks`. Returns whether any post was rescored.
+   *
+   * Far down the vector leg, many posts share each small range of scores,
+   * so an int8 score's error moves a post's estimated rank by thousands on
+   * 100,000 posts. In a fusion that error decides between a post strong in
+   * one leg and a post strong in the other.
+   */
+  async #rescoreOutsideNearest(
+    top: readonly FusedPost[],
+    bestChunks: Map<string, ScoredChunk>,
+    leg: VectorLeg,
+    queryVector: Float32Array,
+    forget: (chunkId: string) => void,
+  ): Promise<boolean> {
+    const { db, kernels, vectors } = this.#deps;
+    const nearestPosts = new Set(leg.nearest.map((chunk) => chunk.postId));
+    const chunks: ScoredChunk[] = [];
+    for (const { postId } of top) {
+      const best = bestChunks.get(postId);
+      if (!best || nearestPosts.has(postId)) continue;
+      for (const slot of vectors.catalog.slotsOf(postId)) {
+        const chunk = vectors.catalog.chunkAt(slot);
+        if (chunk) chunks.push({ ...chunk, score: best.score });
+      }
+    }
+    if (chunks.length === 0 || this.#rescoreCount === 0) return false;
+    const exactBest = new Map<string, ScoredChunk>();
+    for (const chunk of await rescoreChunks(db, kernels, queryVector, chunks, chunks.length, forget)) {
+      const best = exactBest.get(chunk.postId);
+      if (!best || chunk.score > best.score) exactBest.set(chunk.postId, chunk);
+    }
+    for (const [postId, chunk] of exactBest) bestChunks.set(postId, chunk);
+    return exactBest.size > 0;
   }
 
   /**

@@ -1,8 +1,11 @@
 /**
  * Corpus statistics for BM25's inverse document frequency, cached on the
  * search node: the number of indexed posts and each query token's document
- * frequency (its posting count). Both change slowly, so a search reads them
- * from the cache and only a token not seen for STATS_TTL_MS costs a query.
+ * frequency (its posting count). Both change slowly, so a search counts
+ * only the tokens it has never seen. A value older than STATS_TTL_MS is
+ * used once more while a count in the background replaces it, so no search
+ * waits to count a common token again. A failed background count keeps the
+ * old value, and the next search that reads it tries again.
  * A token found in no post is not cached, so a word that a new post brings
  * matches from the next search on.
  *
@@ -29,6 +32,8 @@ interface Cached {
 export class TokenStats {
   readonly #db: Db;
   readonly #frequencies = new Map<string, Cached>();
+  /** Keys ("" for the post count) whose background count is running. */
+  readonly #refreshing = new Set<string>();
   #postCount: Cached | undefined;
 
   constructor(db: Db) {
@@ -48,11 +53,13 @@ export class TokenStats {
 
   /** Returns the number of indexed posts (posts with chunks), cached like the frequencies. */
   async readPostCount(): Promise<number> {
-    const now = Date.now();
-    if (this.#postCount && now - this.#postCount.at < STATS_TTL_MS) return this.#postCount.value;
-    const rows = await this.#db.query(`SELECT COUNT(DISTINCT post_id) AS n FROM ${this.#db.tables.chunks}`);
-    this.#postCount = { value: toInt(rows[0]?.n ?? 0), at: now };
-    return this.#postCount.value;
+    if (this.#postCount) {
+      this.#refreshIfStale("", this.#postCount, async () => {
+        this.#setPostCount(await this.#countPosts());
+      });
+      return this.#postCount.value;
+    }
+    return this.#setPostCount(await this.#countPosts());
   }
 
   /** Returns each token's document frequency, counted up to DF_COUNT_CAP. */
@@ -61,28 +68,61 @@ export class TokenStats {
   }
 
   async #readFrequencies(tokens: readonly string[]): Promise<Map<string, number>> {
-    const now = Date.now();
     const result = new Map<string, number>();
     const missing: string[] = [];
     for (const token of tokens) {
       const cached = this.#frequencies.get(token);
-      if (cached && now - cached.at < STATS_TTL_MS) result.set(token, cached.value);
-      else missing.push(token);
+      if (!cached) {
+        missing.push(token);
+        continue;
+      }
+      result.set(token, cached.value);
+      this.#refreshIfStale(token, cached, () => this.#countPostings(token).then((df) => this.#remember(token, df)));
     }
-    for (const token of missing) {
-      const rows = await this.#db.query(
-        `SELECT COUNT(*) AS df FROM (SELECT 1 AS hit FROM ${this.#db.tables.tokens} WHERE token = ? LIMIT ${DF_COUNT_CAP}) AS postings`,
-        [token],
-      );
-      const df = toInt(rows[0]?.df ?? 0);
+    // On MySQL the counts run on separate pooled connections at once.
+    const counts = await Promise.all(missing.map((token) => this.#countPostings(token)));
+    missing.forEach((token, index) => {
+      const df = counts[index] as number;
       result.set(token, df);
-      if (df > 0) this.#remember(token, { value: df, at: now });
-    }
+      this.#remember(token, df);
+    });
     return result;
   }
 
-  #remember(token: string, entry: Cached): void {
+  /** Starts one background count for `key` when its cached value is older than STATS_TTL_MS. */
+  #refreshIfStale(key: string, cached: Cached, count: () => Promise<void>): void {
+    if (Date.now() - cached.at < STATS_TTL_MS || this.#refreshing.has(key)) return;
+    this.#refreshing.add(key);
+    count()
+      .catch(() => undefined)
+      .finally(() => this.#refreshing.delete(key));
+  }
+
+  async #countPosts(): Promise<number> {
+    const rows = await this.#db.query(`SELECT COUNT(DISTINCT post_id) AS n FROM ${this.#db.tables.chunks}`);
+    return toInt(rows[0]?.n ?? 0);
+  }
+
+  #setPostCount(value: number): number {
+    this.#postCount = { value, at: Date.now() };
+    return value;
+  }
+
+  async #countPostings(token: string): Promise<number> {
+    const rows = await this.#db.query(
+      `SELECT COUNT(*) AS df FROM (SELECT 1 AS hit FROM ${this.#db.tables.tokens} WHERE token = ? LIMIT ${DF_COUNT_CAP}) AS postings`,
+      [token],
+    );
+    return toInt(rows[0]?.df ?? 0);
+  }
+
+  /** Caches a positive frequency and forgets a token that no post contains any more. */
+  #remember(token: string, df: number): void {
+    if (df === 0) {
+      this.#frequencies.delete(token);
+      return;
+    }
     if (this.#frequencies.size >= MAX_CACHED_TOKENS) this.#frequencies.clear();
-    this.#frequencies.set(token, entry);
+    this.#frequencies.set(token, { value: df, at: Date.now() });
   }
 }

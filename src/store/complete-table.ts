@@ -29,7 +29,7 @@ interface TableSpec {
   keys: KeySpec[];
 }
 
-interface ExistingIndex {
+export interface ExistingIndex {
   name: string;
   unique: boolean;
   columns: string[];
@@ -210,7 +210,8 @@ async function readColumns(db: Db, table: string): Promise<string[]> {
   return rows.map((row) => String(row.name).toLowerCase());
 }
 
-async function readIndexes(db: Db, table: string): Promise<ExistingIndex[]> {
+/** Lists the indexes of `table` with their columns in key order. */
+export async function readIndexes(db: Db, table: string): Promise<ExistingIndex[]> {
   if (db.dialect === "mysql") {
     const rows = await db.query(
       "SELECT index_name AS name, non_unique AS non_unique, column_name AS column_name FROM information_schema.statistics" +

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { findCandidates, scoreLexicalPosts, shareBudget, type LexicalLeg } from "../../src/search/find-candidates.js";
 import { LexicalRanker } from "../../src/search/lexical-rank.js";
-import { TokenStats } from "../../src/search/token-stats.js";
+import { STATS_TTL_MS, TokenStats } from "../../src/search/token-stats.js";
 import type { Db } from "../../src/store/db.js";
 import { loadDialectTargets, useTestDatabase } from "../helpers/db.js";
 
@@ -25,7 +25,7 @@ describe("shareBudget", () => {
 describe("LexicalRanker", () => {
   function legOf(scores: number[], complete: boolean, matchingPosts: number): LexicalLeg {
     const pool = scores.map((lexicalScore, index) => ({ postId: String(index + 1), lexicalScore }));
-    return { candidates: pool.slice(0, 2), pool, complete, weights: [["alpha", 1]], matchingPosts };
+    return { candidates: pool.slice(0, 2), pool, complete, weights: [["alpha", 1]], frequencies: new Map([["alpha", matchingPosts]]), matchingPosts };
   }
 
   it("ranks exactly among the pool", () => {
@@ -85,12 +85,41 @@ describe.each(targets)("lexical leg on $label", (target) => {
       ["3", "gamma", 4],
       ["9007199254740993", "beta", 3],
     ]);
-    const scored = await scoreLexicalPosts(db, [["alpha", 2], ["beta", 1]], ["1", "3", "9007199254740993"]);
-    const byPost = new Map(scored.map((post) => [post.postId, post.lexicalScore]));
-    expect(byPost.get("1")).toBeCloseTo(5, 10);
-    expect(byPost.get("9007199254740993")).toBeCloseTo(3, 10);
-    expect(byPost.has("3")).toBe(false);
-    expect(byPost.has("2")).toBe(false);
+    const weights: [string, number][] = [["alpha", 2], ["beta", 1]];
+    const postIds = ["1", "3", "9007199254740993"];
+    // Without frequencies MySQL looks each pair up; with these small ones
+    // it reads each token's postings on the (token, score, post_id) index.
+    for (const frequencies of [new Map<string, number>(), new Map([["alpha", 2], ["beta", 2]])]) {
+      const scored = await scoreLexicalPosts(db, weights, postIds, frequencies);
+      const byPost = new Map(scored.map((post) => [post.postId, post.lexicalScore]));
+      expect(byPost.get("1")).toBeCloseTo(5, 10);
+      expect(byPost.get("9007199254740993")).toBeCloseTo(3, 10);
+      expect(byPost.has("3")).toBe(false);
+      expect(byPost.has("2")).toBe(false);
+    }
+  });
+
+  it.skipIf(target.skipReason)("serves a stale frequency once while recounting it", async () => {
+    const db = await database.openMigrated();
+    await insertTokens(db, [
+      ["1", "alpha", 1],
+      ["2", "alpha", 1],
+    ]);
+    const stats = new TokenStats(db);
+    const started = Date.now();
+    expect(await stats.documentFrequencies(["alpha"])).toEqual(new Map([["alpha", 2]]));
+    expect(await stats.readPostCount()).toBe(2);
+    await insertTokens(db, [["3", "alpha", 1]]);
+    expect(await stats.documentFrequencies(["alpha"])).toEqual(new Map([["alpha", 2]]));
+    vi.useFakeTimers({ now: started + STATS_TTL_MS + 1, toFake: ["Date"] });
+    try {
+      expect(await stats.documentFrequencies(["alpha"])).toEqual(new Map([["alpha", 2]]));
+      await vi.waitFor(async () => expect(await stats.documentFrequencies(["alpha"])).toEqual(new Map([["alpha", 3]])));
+      expect(await stats.readPostCount()).toBe(2);
+      await vi.waitFor(async () => expect(await stats.readPostCount()).toBe(3));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.skipIf(target.skipReason)("bounds matching posts by frequencies", async () => {

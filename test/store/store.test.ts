@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import type { Db } from "../../src/store/db.js";
@@ -45,6 +49,18 @@ describe("openDb arguments", () => {
     const opening = openDb("sqlite::memory:", { prefix });
     await expect(opening).rejects.toThrow(StoreError);
     await expect(opening).rejects.toThrow(`Invalid table prefix ${JSON.stringify(prefix)}`);
+  });
+
+  it("opens SQLite with a 2 MiB page cache and WAL", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), "wpllmseo-store-"));
+    const db = await openDb(`sqlite:${path.join(folder, "pages.db")}`);
+    try {
+      expect(await db.query("PRAGMA cache_size")).toEqual([{ cache_size: -2048n }]);
+      expect(await db.query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+    } finally {
+      await db.close();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("redactUrl hides the password", () => {
