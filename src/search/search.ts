@@ -85,8 +85,13 @@ export const DEFAULT_RESCORE_COUNT = 20;
 
 /** Nearest chunks the vector leg returns, at least; more when k is large. */
 const MIN_NEAREST_CHUNKS = 100;
-/** The best k times this many fused posts have their estimated vector ranks refined (#rescoreOutsideNearest). */
-const REFINED_RANKS_FACTOR = 2;
+/**
+ * Fused posts, from the best, whose estimated vector ranks are refined
+ * (#rescoreOutsideNearest). It does not grow with k. NOTE: the nearest
+ * chunks (10 per result) and the vector-only posts scored lexically (k) do,
+ * so past the 10th result the order can differ slightly between values of k.
+ */
+const REFINED_POSTS = 20;
 
 export class Searcher {
   readonly #deps: SearcherDeps;
@@ -149,7 +154,7 @@ export class Searcher {
     const closeCalls = findCloseCalls(fused, ranked, ranker, k);
     const refined = await Promise.all([
       closeCalls.length > 0 ? ranker.countRanks(db, closeCalls.map((post) => post.lexicalScore)) : undefined,
-      this.#rescoreOutsideNearest(fused.slice(0, k * REFINED_RANKS_FACTOR), bestChunks, leg, queryVector, forget),
+      this.#rescoreOutsideNearest(fused.slice(0, REFINED_POSTS), bestChunks, leg, queryVector, forget),
     ]);
     const counted = refined[0];
     if (counted) {
