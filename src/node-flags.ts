@@ -15,7 +15,7 @@
  * Node's defaults and 48-52 MiB with both flags. Either flag alone gave
  * 75-95 MiB. The indexing time of 2,000 posts changed by less than the
  * noise between side-by-side runs. NOTE: they cost HTTP throughput. With
- * autocannon at 10 connections on the same posts, `serve` answered 84
+ * autocannon at 10 connections on the same posts, `serve` served 84
  * searches a second without them, 64 with both, 75 with the semi-space
  * flag alone and 81 with the growing flag alone.
  *

@@ -152,15 +152,14 @@ export class Searcher {
     const bestChunks = bestChunkPerPost(leg);
     let fused = fuseRanks(legScores(ranked, bestChunks, leg));
     const closeCalls = findCloseCalls(fused, ranked, ranker, k);
-    const refined = await Promise.all([
+    const [counted, rescored] = await Promise.all([
       closeCalls.length > 0 ? ranker.countRanks(db, closeCalls.map((post) => post.lexicalScore)) : undefined,
       this.#rescoreOutsideNearest(fused.slice(0, REFINED_POSTS), bestChunks, leg, queryVector, forget),
     ]);
-    const counted = refined[0];
     if (counted) {
       for (const post of closeCalls) post.rank = counted.get(post.lexicalScore) ?? post.rank;
     }
-    if (counted || refined[1]) fused = fuseRanks(legScores(ranked, bestChunks, leg));
+    if (counted || rescored) fused = fuseRanks(legScores(ranked, bestChunks, leg));
     fused = fused.slice(0, k);
     const fusionMs = lap();
     const results = await readResultPosts(db, fused, bestChunks, tokens, forget);
@@ -199,6 +198,7 @@ export class Searcher {
     queryVector: Float32Array,
     forget: (chunkId: string) => void,
   ): Promise<boolean> {
+    if (this.#rescoreCount === 0) return false;
     const { db, kernels, vectors } = this.#deps;
     const nearestPosts = new Set(leg.nearest.map((chunk) => chunk.postId));
     const chunks: ScoredChunk[] = [];
@@ -210,7 +210,7 @@ export class Searcher {
         if (chunk) chunks.push({ ...chunk, score: best.score });
       }
     }
-    if (chunks.length === 0 || this.#rescoreCount === 0) return false;
+    if (chunks.length === 0) return false;
     const exactBest = new Map<string, ScoredChunk>();
     for (const chunk of await rescoreChunks(db, kernels, queryVector, chunks, chunks.length, forget)) {
       const best = exactBest.get(chunk.postId);

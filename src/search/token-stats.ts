@@ -116,7 +116,7 @@ export class TokenStats {
     return toInt(rows[0]?.df ?? 0);
   }
 
-  /** Caches a positive frequency and forgets a token that no post contains any more. */
+  /** Caches a positive frequency, and removes from the cache a token that no post contains any more. */
   #remember(token: string, df: number): void {
     if (df === 0) {
       this.#frequencies.delete(token);

@@ -99,7 +99,7 @@ describe.each(targets)("lexical leg on $label", (target) => {
     }
   });
 
-  it.skipIf(target.skipReason)("serves a stale frequency once while recounting it", async () => {
+  it.skipIf(target.skipReason)("serves stale frequency while recounting", async () => {
     const db = await database.openMigrated();
     await insertTokens(db, [
       ["1", "alpha", 1],
