@@ -2,6 +2,10 @@
  * The `wpllmseo` command line: parses the command name, runs the command, and
  * maps errors to exit codes (1: the command failed, 2: invalid usage).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { findPackageRoot } from "../kernels/load-wasm.js";
 import { SearchRequestError } from "../search/search-request.js";
 import type { Command } from "./command.js";
 import { deadLetterCommand } from "./commands/dead-letter.js";
@@ -42,7 +46,13 @@ ${lines.join("\n")}
 
 ${GLOBAL_HELP}
 
-Run \`wpllmseo <command> --help\` for a command's options.`;
+Run \`wpllmseo <command> --help\` for a command's options; \`wpllmseo --version\` prints the version.`;
+}
+
+/** Returns the version in the package's package.json. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(findPackageRoot(), "package.json"), "utf8")) as { version?: unknown };
+  return String(manifest.version);
 }
 
 /** Global options that take a value, so that their value is not taken for the command name. */
@@ -79,9 +89,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${mainHelp()}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (name === "--version" || name === "-V" || name === "version") {
+    process.stdout.write(`wpllmseo ${packageVersion()}\n`);
+    return 0;
+  }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
-    process.stderr.write(`Unknown command "${name}". Run \`wpllmseo --help\` for the list of commands.\n`);
+    process.stderr.write(`wpllmseo: unknown command "${name}". Run \`wpllmseo --help\` for the list of commands.\n`);
     return 2;
   }
   try {

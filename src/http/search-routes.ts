@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 
 import type { Engine } from "../engine.js";
+import { NO_QUERY_TOKENS_HINT } from "../search/search.js";
 import { MAX_K } from "../search/search-request.js";
 import { readSchemaVersion, SCHEMA_VERSION } from "../store/migrate.js";
 import { HttpError } from "./errors.js";
@@ -52,7 +53,7 @@ export function registerSearchRoutes(app: FastifyInstance, engine: Engine, limit
       const { q, k, explain } = request.query as SearchQuery;
       const { results, stats } = await engine.searcher.search({ query: q, k });
       const shown = explain ? results : results.map(({ explain: _explain, ...result }) => result);
-      return { query: q, results: shown, stats };
+      return { query: q, results: shown, stats, ...(stats.queryTokens === 0 ? { hint: NO_QUERY_TOKENS_HINT } : {}) };
     },
   });
 

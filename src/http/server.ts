@@ -4,6 +4,8 @@
  * against JSON schemas, and every error is JSON `{ error: { code, message,
  * field? } }` (see errors.ts).
  */
+import type { Duplex } from "node:stream";
+
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 
 import type { Engine } from "../engine.js";
@@ -58,6 +60,27 @@ const SECURITY_HEADERS: Record<string, string> = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
+/**
+ * Answers a request that Node's HTTP parser rejected before fastify saw it,
+ * such as a request line and headers over Node's 16 KiB limit, with the
+ * API's error body, and closes the connection.
+ */
+function rejectMalformedRequest(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, reason, body] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large", errorBody("HEADERS_TOO_LARGE", "The request line and headers are over 16 KiB: send a shorter query string (q takes 1 to 512 characters).")]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout", errorBody("REQUEST_TIMEOUT", "The request was not received in time: send the whole request at once.")]
+        : [400, "Bad Request", errorBody("MALFORMED_REQUEST", `The request is not valid HTTP/1.1 (${error.code ?? error.message}): check the client.`)];
+  this.log.info({ err: error, status }, "rejected a request that is not valid HTTP");
+  if (socket.writable) {
+    const text = JSON.stringify(body);
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
+}
+
 /** Builds the fastify app without listening; `startHttpServer` listens. */
 export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions> = {}): Promise<FastifyInstance> {
   const adminToken = new AdminToken(options.adminToken);
@@ -78,6 +101,7 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
     connectionTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    clientErrorHandler: rejectMalformedRequest,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
 

@@ -73,6 +73,8 @@ export interface LexicalLeg {
   complete: boolean;
   /** The query tokens the prefilter used, with their idf. */
   weights: [token: string, idf: number][];
+  /** Distinct query tokens found in posts but left out of `weights` because a query weighs at most MAX_QUERY_TOKENS. */
+  droppedTokens: number;
   /** Document frequency of each token of `weights`. */
   frequencies: ReadonlyMap<string, number>;
   /**
@@ -89,9 +91,13 @@ export async function findCandidates(
   options: CandidateOptions,
 ): Promise<LexicalLeg> {
   const idfs = await stats.inverseFrequencies([...new Set(tokens)]);
-  const chosen = [...idfs].filter(([, idf]) => idf > 0).sort((a, b) => b[1] - a[1]).slice(0, MAX_QUERY_TOKENS);
+  const found = [...idfs].filter(([, idf]) => idf > 0).sort((a, b) => b[1] - a[1]);
+  const chosen = found.slice(0, MAX_QUERY_TOKENS);
+  const droppedTokens = found.length - chosen.length;
   const poolSize = Math.max(options.limit, options.poolSize ?? DEFAULT_POOL_SIZE);
-  if (chosen.length === 0) return { candidates: [], pool: [], complete: true, weights: [], frequencies: new Map(), matchingPosts: 0 };
+  if (chosen.length === 0) {
+    return { candidates: [], pool: [], complete: true, weights: [], droppedTokens, frequencies: new Map(), matchingPosts: 0 };
+  }
   const frequencies = await stats.documentFrequencies(chosen.map(([token]) => token));
   const postCount = await stats.readPostCount();
   const frequencySum = [...frequencies.values()].reduce((sum, df) => sum + df, 0);
@@ -114,7 +120,7 @@ export async function findCandidates(
   for (const post of pool) post.lexicalScore += added.get(post.postId) ?? 0;
   pool.sort((a, b) => b.lexicalScore - a.lexicalScore || compareIds(a.postId, b.postId));
   const complete = pool.length < poolSize && !cutOff.includes(true);
-  return { candidates: pool.slice(0, options.limit), pool, complete, weights: chosen, frequencies, matchingPosts };
+  return { candidates: pool.slice(0, options.limit), pool, complete, weights: chosen, droppedTokens, frequencies, matchingPosts };
 }
 
 /** A post of the prefilter: its sum over the postings read, and a bit per token slot whose postings contained it. */

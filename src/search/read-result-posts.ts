@@ -9,10 +9,19 @@ import type { Db } from "../store/db.js";
 import { toId } from "../store/rows.js";
 import type { FusedPost } from "./fuse.js";
 import { placeholders } from "../store/placeholders.js";
-import type { SearchResult } from "./search.js";
 import type { ScoredChunk } from "./vector-index.js";
 
 export const EXCERPT_CHARS = 240;
+
+/** A ranked post with what a result shows of it. */
+export interface ResultPost {
+  id: string;
+  title: string;
+  url: string;
+  score: number;
+  excerpt: string;
+  explain: Omit<FusedPost, "postId" | "score">;
+}
 
 export async function readResultPosts(
   db: Db,
@@ -20,7 +29,7 @@ export async function readResultPosts(
   best: ReadonlyMap<string, ScoredChunk>,
   tokens: readonly string[],
   onMissingChunk: (chunkId: string) => void,
-): Promise<SearchResult[]> {
+): Promise<ResultPost[]> {
   if (ranked.length === 0) return [];
   const postIds = ranked.map((post) => post.postId);
   const chunkIds = postIds.flatMap((postId) => best.get(postId)?.chunkId ?? []);
@@ -35,7 +44,7 @@ export async function readResultPosts(
   const textByChunk = new Map(chunks.map((row) => [toId(row.id), String(row.chunk_text ?? "")]));
   const leadText = await readLeadText(db, postIds.filter((postId) => !best.has(postId)));
 
-  return ranked.flatMap((fused): SearchResult[] => {
+  return ranked.flatMap((fused): ResultPost[] => {
     const post = postById.get(fused.postId);
     if (!post) return [];
     const chunkId = best.get(fused.postId)?.chunkId;

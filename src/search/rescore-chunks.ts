@@ -29,10 +29,26 @@ export async function rescoreChunks(
 ): Promise<ScoredChunk[]> {
   const head = chunks.slice(0, count);
   if (head.length === 0) return [...chunks];
+  const rescored = await scoreChunksExactly(db, kernels, query, head, onInvalid);
+  return [...rescored, ...chunks.slice(count)].sort((a, b) => b.score - a.score);
+}
 
+/**
+ * Returns `chunks` in their order with float32 cosine scores, read in one
+ * statement. A chunk whose row is gone or fails its checksum is left out
+ * and passed to `onInvalid`.
+ */
+export async function scoreChunksExactly(
+  db: Db,
+  kernels: Kernels,
+  query: Float32Array,
+  chunks: readonly ScoredChunk[],
+  onInvalid: (chunkId: string) => void,
+): Promise<ScoredChunk[]> {
+  if (chunks.length === 0) return [];
   const rows = await db.query(
-    `SELECT id, embedding_f32, embedding_checksum FROM ${db.tables.chunks} WHERE id IN (${placeholders(head.length)})`,
-    head.map((chunk) => toIdParam(chunk.chunkId)),
+    `SELECT id, embedding_f32, embedding_checksum FROM ${db.tables.chunks} WHERE id IN (${placeholders(chunks.length)})`,
+    chunks.map((chunk) => toIdParam(chunk.chunkId)),
   );
   const vectors = new Map<string, Float32Array>();
   for (const row of rows) {
@@ -43,14 +59,12 @@ export async function rescoreChunks(
     if (vector && vector.length === query.length && checksum === row.embedding_checksum) vectors.set(toId(row.id), vector);
   }
 
-  const verified = head.filter((chunk) => vectors.has(chunk.chunkId));
-  for (const chunk of head) {
+  const verified = chunks.filter((chunk) => vectors.has(chunk.chunkId));
+  for (const chunk of chunks) {
     if (!vectors.has(chunk.chunkId)) onInvalid(chunk.chunkId);
   }
   const matrix = new Float32Array(verified.length * query.length);
   verified.forEach((chunk, index) => matrix.set(vectors.get(chunk.chunkId) as Float32Array, index * query.length));
   const exact = verified.length > 0 ? kernels.cosineBatch(query, matrix) : new Float32Array(0);
-
-  const rescored = verified.map((chunk, index) => ({ ...chunk, score: exact[index] as number }));
-  return [...rescored, ...chunks.slice(count)].sort((a, b) => b.score - a.score);
+  return verified.map((chunk, index) => ({ ...chunk, score: exact[index] as number }));
 }

@@ -13,24 +13,29 @@ import type { Db } from "../store/db.js";
 import { findCandidates, scoreLexicalPosts, type LexicalCandidate, type LexicalLeg } from "./find-candidates.js";
 import { LexicalRanker } from "./lexical-rank.js";
 import { fusedScore, fuseRanks, type FusedPost, type LegScores } from "./fuse.js";
-import { readResultPosts } from "./read-result-posts.js";
-import { rescoreChunks } from "./rescore-chunks.js";
+import { readResultPosts, type ResultPost } from "./read-result-posts.js";
+import { scoreChunksExactly } from "./rescore-chunks.js";
 import { TokenStats } from "./token-stats.js";
 import { validateSearchRequest, type SearchRequest } from "./search-request.js";
 import type { ScoredChunk, VectorIndex, VectorLeg } from "./vector-index.js";
 
-export interface SearchResult {
-  id: string;
-  title: string;
-  url: string;
-  score: number;
-  excerpt: string;
-  explain: Omit<FusedPost, "postId" | "score">;
+export interface SearchResult extends Omit<ResultPost, "explain"> {
+  explain: RankExplanation;
+}
+
+/** A result's place in each leg, null where the leg did not score it. */
+export interface RankExplanation extends Omit<FusedPost, "postId" | "score"> {
+  /** The lexical rank is estimated: the post is below the posts the prefilter scored in full. */
+  lexicalRankEstimated: boolean;
+  /** The vector rank is estimated from a histogram of all posts' scores: the post is not among the nearest chunks. */
+  vectorRankEstimated: boolean;
 }
 
 export interface SearchStats {
   /** Tokens the query gave after stop words; 0 means nothing could match. */
   queryTokens: number;
+  /** Distinct query tokens found in posts but left out of the lexical leg, which weighs the MAX_QUERY_TOKENS rarest. */
+  lexicalTokensDropped: number;
   /** Posts selected by the lexical leg. */
   candidates: number;
   /** Posts found only by the vector leg. */
@@ -50,13 +55,12 @@ export interface SearchStats {
 export interface SearchSteps {
   /** Tokenize and embed the query (WASM on the main thread, or a request to the embedding API). */
   query: number;
-  /** Token prefilter in SQL. The vector scan runs at the same time. */
+  /** Token prefilter in SQL. Loading new vectors and the vector scan run at the same time. */
   lexical: number;
   /**
-   * Time of the vector index sync, which loads new vectors, plus what the
-   * vector leg adds after the prefilter. That is the rest of the int8 scan
-   * on the pool, the float32 rescoring and the lexical scores of the posts
-   * only the vector leg found.
+   * What the vector leg adds after the prefilter: the rest of the sync and
+   * of the int8 scan on the pool, the float32 rescoring and the lexical
+   * scores of the posts only the vector leg found.
    */
   vector: number;
   /** Rank fusion, with the counted lexical ranks of posts that may enter the top k. */
@@ -82,6 +86,9 @@ export interface SearcherDeps {
 }
 
 export const DEFAULT_RESCORE_COUNT = 20;
+
+/** Shown with the results of a query whose every word was dropped, so that nothing could match. */
+export const NO_QUERY_TOKENS_HINT = "Every word of the query is a stop word or too short to index.";
 
 /** Nearest chunks the vector leg returns, at least; more when k is large. */
 const MIN_NEAREST_CHUNKS = 100;
@@ -114,13 +121,11 @@ export class Searcher {
     const embedded = await this.#embedQuery(query, tokens);
     const queryVector = embedded.vector;
     const queryMs = lap();
-    // Loading new vectors reads the database on this thread; it goes first,
-    // so the first search after start counts the load in its vector step.
-    await vectors.sync.sync();
-    const syncMs = lap();
-    // The prefilter's SQL and the vector scan on the pool threads run at
-    // the same time; the scan needs the candidates only at its end.
+    // The prefilter's SQL starts first, and new vectors load while it runs.
+    // The vector scan on the pool threads follows. It needs the candidates
+    // only at its end.
     const lexicalTimed = timed(findCandidates(db, this.#tokenStats, tokens, { limit: candidateLimit }));
+    await vectors.sync.sync();
     const nearestCount = Math.max(MIN_NEAREST_CHUNKS, k * 10);
     const pendingIds = lexicalTimed.promise.then((found) => found.candidates.map((candidate) => candidate.postId));
     const [lexical, leg] = await Promise.all([
@@ -133,16 +138,23 @@ export class Searcher {
     const others = postsMissingFrom(leg.nearest, candidates);
     const poolScores = new Map(lexical.pool.map((post) => [post.postId, post.lexicalScore]));
     const outsidePool = others.filter((postId) => !poolScores.has(postId)).slice(0, k);
-    const [nearest, outsideScores] = await Promise.all([
-      rescoreChunks(db, kernels, queryVector, leg.nearest, this.#rescoreCount, forget),
+    const nearestPosts = new Set(leg.nearest.map((chunk) => chunk.postId));
+    // The best lexical candidates outside the nearest chunks are most of
+    // the posts the refinement covers, so their chunks are rescored in the
+    // same statement as the nearest ones.
+    const refineFirst = candidates
+      .slice(0, REFINED_POSTS)
+      .map((candidate) => candidate.postId)
+      .filter((postId) => !nearestPosts.has(postId));
+    const [exact, outsideScores] = await Promise.all([
+      this.#rescore(leg, refineFirst, queryVector, forget),
       scoreLexicalPosts(db, lexical.weights, outsidePool, lexical.frequencies),
     ]);
-    leg.nearest = nearest;
     const inPool = others.flatMap((postId) => {
       const lexicalScore = poolScores.get(postId);
       return lexicalScore === undefined ? [] : [{ postId, lexicalScore }];
     });
-    const vectorMs = syncMs + lap() - lexicalMs;
+    const vectorMs = lap() - lexicalMs;
 
     const ranker = new LexicalRanker(lexical);
     const ranked: RankedLexical[] = [
@@ -150,25 +162,40 @@ export class Searcher {
       ...[...inPool, ...outsideScores].map((post) => ({ ...post, rank: ranker.rankOfPost(post.postId, post.lexicalScore) })),
     ];
     const bestChunks = bestChunkPerPost(leg);
+    for (const [postId, chunk] of exact) bestChunks.set(postId, chunk);
     let fused = fuseRanks(legScores(ranked, bestChunks, leg));
     const closeCalls = findCloseCalls(fused, ranked, ranker, k);
-    const [counted, rescored] = await Promise.all([
+    const refineLater = fused
+      .slice(0, REFINED_POSTS)
+      .map((post) => post.postId)
+      .filter((postId) => bestChunks.has(postId) && !nearestPosts.has(postId) && !exact.has(postId));
+    const [counted, refined] = await Promise.all([
       closeCalls.length > 0 ? ranker.countRanks(db, closeCalls.map((post) => post.lexicalScore)) : undefined,
-      this.#rescoreOutsideNearest(fused.slice(0, REFINED_POSTS), bestChunks, leg, queryVector, forget),
+      this.#rescoreOutsideNearest(refineLater, forget, queryVector),
     ]);
     if (counted) {
       for (const post of closeCalls) post.rank = counted.get(post.lexicalScore) ?? post.rank;
     }
-    if (counted || rescored) fused = fuseRanks(legScores(ranked, bestChunks, leg));
+    for (const [postId, chunk] of refined) bestChunks.set(postId, chunk);
+    if (counted || refined.size > 0) fused = fuseRanks(legScores(ranked, bestChunks, leg));
     fused = fused.slice(0, k);
     const fusionMs = lap();
-    const results = await readResultPosts(db, fused, bestChunks, tokens, forget);
+    const estimatedLexical = new Set(ranked.filter((post) => ranker.isEstimated(post.lexicalScore)).map((post) => post.postId));
+    const results = (await readResultPosts(db, fused, bestChunks, tokens, forget)).map((result) => ({
+      ...result,
+      explain: {
+        ...result.explain,
+        lexicalRankEstimated: estimatedLexical.has(result.id),
+        vectorRankEstimated: result.explain.vectorRank !== null && !nearestPosts.has(result.id),
+      },
+    }));
     const readMs = lap();
 
     const syncStats = vectors.sync.stats;
     const candidateIds = new Set(candidates.map((candidate) => candidate.postId));
     const stats: SearchStats = {
       queryTokens: tokens.length,
+      lexicalTokensDropped: lexical.droppedTokens,
       candidates: candidates.length,
       vectorOnly: [...bestChunks.keys()].filter((postId) => !candidateIds.has(postId)).length,
       chunksIndexed: vectors.catalog.size,
@@ -182,9 +209,30 @@ export class Searcher {
   }
 
   /**
-   * Rescores in float32 every chunk of the given posts whose vector rank is
-   * estimated (posts outside the nearest chunks), and gives each its best
-   * exact chunk in `bestChunks`. Returns whether any post was rescored.
+   * Rescores with float32 vectors, in one statement, the best
+   * `rescoreCount` nearest chunks (sorting `leg.nearest` again) and every
+   * chunk of `posts`, and returns each of those posts' best exact chunk.
+   */
+  async #rescore(
+    leg: VectorLeg,
+    posts: readonly string[],
+    queryVector: Float32Array,
+    forget: (chunkId: string) => void,
+  ): Promise<Map<string, ScoredChunk>> {
+    const head = leg.nearest.slice(0, this.#rescoreCount);
+    const headIds = new Set(head.map((chunk) => chunk.chunkId));
+    const postChunks = this.#rescoreCount === 0 ? [] : this.#chunksOf(posts);
+    const { db, kernels } = this.#deps;
+    const scored = await scoreChunksExactly(db, kernels, queryVector, [...head, ...postChunks], forget);
+    const rescoredHead = scored.filter((chunk) => headIds.has(chunk.chunkId));
+    leg.nearest = [...rescoredHead, ...leg.nearest.slice(head.length)].sort((a, b) => b.score - a.score);
+    return bestPerPost(scored.filter((chunk) => !headIds.has(chunk.chunkId)));
+  }
+
+  /**
+   * Rescores in float32 every chunk of the given posts, whose vector ranks
+   * are estimated (posts outside the nearest chunks), and returns each
+   * post's best exact chunk.
    *
    * Far down the vector leg, many posts share each small range of scores,
    * so an int8 score's error moves a post's estimated rank by thousands on
@@ -192,32 +240,24 @@ export class Searcher {
    * one leg and a post strong in the other.
    */
   async #rescoreOutsideNearest(
-    top: readonly FusedPost[],
-    bestChunks: Map<string, ScoredChunk>,
-    leg: VectorLeg,
-    queryVector: Float32Array,
+    posts: readonly string[],
     forget: (chunkId: string) => void,
-  ): Promise<boolean> {
-    if (this.#rescoreCount === 0) return false;
-    const { db, kernels, vectors } = this.#deps;
-    const nearestPosts = new Set(leg.nearest.map((chunk) => chunk.postId));
-    const chunks: ScoredChunk[] = [];
-    for (const { postId } of top) {
-      const best = bestChunks.get(postId);
-      if (!best || nearestPosts.has(postId)) continue;
-      for (const slot of vectors.catalog.slotsOf(postId)) {
-        const chunk = vectors.catalog.chunkAt(slot);
-        if (chunk) chunks.push({ ...chunk, score: best.score });
-      }
-    }
-    if (chunks.length === 0) return false;
-    const exactBest = new Map<string, ScoredChunk>();
-    for (const chunk of await rescoreChunks(db, kernels, queryVector, chunks, chunks.length, forget)) {
-      const best = exactBest.get(chunk.postId);
-      if (!best || chunk.score > best.score) exactBest.set(chunk.postId, chunk);
-    }
-    for (const [postId, chunk] of exactBest) bestChunks.set(postId, chunk);
-    return exactBest.size > 0;
+    queryVector: Float32Array,
+  ): Promise<Map<string, ScoredChunk>> {
+    if (this.#rescoreCount === 0 || posts.length === 0) return new Map();
+    const { db, kernels } = this.#deps;
+    return bestPerPost(await scoreChunksExactly(db, kernels, queryVector, this.#chunksOf(posts), forget));
+  }
+
+  /** Every indexed chunk of the given posts, with a score of 0 until rescored. */
+  #chunksOf(posts: readonly string[]): ScoredChunk[] {
+    const { catalog } = this.#deps.vectors;
+    return posts.flatMap((postId) =>
+      catalog.slotsOf(postId).flatMap((slot) => {
+        const chunk = catalog.chunkAt(slot);
+        return chunk ? [{ ...chunk, score: 0 }] : [];
+      }),
+    );
   }
 
   /**
@@ -270,6 +310,16 @@ function bestChunkPerPost(leg: VectorLeg): Map<string, ScoredChunk> {
   }
   for (const [postId, chunk] of leg.bestOfPosts) {
     if (!best.has(postId)) best.set(postId, chunk);
+  }
+  return best;
+}
+
+/** Returns each post's best chunk among `chunks`. */
+function bestPerPost(chunks: readonly ScoredChunk[]): Map<string, ScoredChunk> {
+  const best = new Map<string, ScoredChunk>();
+  for (const chunk of chunks) {
+    const current = best.get(chunk.postId);
+    if (!current || chunk.score > current.score) best.set(chunk.postId, chunk);
   }
   return best;
 }

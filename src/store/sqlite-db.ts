@@ -282,17 +282,34 @@ export function openSqliteDb(
   mustExist = false,
 ): SqliteDb {
   const connection = openConnection(path, displayUrl, mustExist);
-  if (!connection.memory) {
-    connection.pragma("journal_mode = WAL");
-    // In WAL mode NORMAL loses no committed transaction when the process
-    // is killed; only an OS crash or power loss can drop the last commits.
-    connection.pragma("synchronous = NORMAL");
+  try {
+    // busy_timeout goes first so that the other settings wait for a writer.
+    connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (!connection.memory) {
+      connection.pragma("journal_mode = WAL");
+      // In WAL mode NORMAL loses no committed transaction when the process
+      // is killed; only an OS crash or power loss can drop the last commits.
+      connection.pragma("synchronous = NORMAL");
+    }
+    connection.pragma("foreign_keys = ON");
+    connection.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  } catch (error) {
+    connection.close();
+    throw settingsError(error, path, displayUrl);
   }
-  connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  connection.pragma("foreign_keys = ON");
-  connection.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   connection.defaultSafeIntegers(true);
   return new SqliteDb(connection, displayUrl, tables);
+}
+
+/** Describes a failure of the first statements on a file, most often a file that is not a SQLite database. */
+function settingsError(error: unknown, path: string, displayUrl: string): StoreError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const message =
+    code === "SQLITE_NOTADB"
+      ? `${path} (${displayUrl}) is not a SQLite database: ${reason}. Pass --db sqlite:<path> with the engine's database file, or a path that does not exist yet to create one.`
+      : `Failed to set up the SQLite database ${path} (${displayUrl}): ${reason}.`;
+  return new StoreError("CONNECTION_FAILED", message, { cause: error });
 }
 
 function openConnection(path: string, displayUrl: string, mustExist: boolean): Database.Database {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -140,7 +140,30 @@ describe("wpllmseo CLI", () => {
     expect(missing.stderr).toMatch(/--k <value>' argument missing\. Run the command with --help/);
     const command = await runCli(["frobnicate"]);
     expect(command.status).toBe(2);
-    expect(command.stderr).toMatch(/Unknown command "frobnicate"/);
+    expect(command.stderr).toMatch(/^wpllmseo: unknown command "frobnicate"\. Run `wpllmseo --help`/);
+  });
+
+  it("names a --db file that is not SQLite", async () => {
+    const notes = path.join(folder, "notes.txt");
+    const text = "Shopping list: eggs, flour, and enough text to fill more than the hundred bytes of a SQLite header.\n";
+    await writeFile(notes, text);
+    for (const args of [["worker", "status"], ["search", "eggs"], ["upgrade"]]) {
+      const run = await runCli([...args, "--db", `sqlite:${notes}`]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`wpllmseo: ${notes} (sqlite:${notes}) is not a SQLite database`);
+      expect(run.stderr).toMatch(/Pass --db sqlite:<path>/);
+    }
+    expect(await readFile(notes, "utf8")).toBe(text);
+    expect(existsSync(`${notes}-wal`)).toBe(false);
+  });
+
+  it("prints the package's version", async () => {
+    const manifest = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const printed = await runCli([flag]);
+      expect(printed.status).toBe(0);
+      expect(printed.stdout).toBe(`wpllmseo ${manifest.version}\n`);
+    }
   });
 
   it("accepts global options before the command", async () => {

@@ -8,6 +8,7 @@ import { openEngine, type Engine } from "../../src/engine.js";
 import { createIndexPostHandler, EMBED_POST_JOB } from "../../src/indexer/index-post.js";
 import { Worker } from "../../src/queue/worker.js";
 import { importPost } from "../../src/sources/import-posts.js";
+import { MAX_QUERY_TOKENS } from "../../src/search/find-candidates.js";
 import { toId } from "../../src/store/rows.js";
 import { loadDialectTargets, type TestDatabase } from "../helpers/db.js";
 import { generatePosts, generateQueries } from "../../bench/synthetic-corpus.js";
@@ -72,6 +73,38 @@ describe("vector ranks over the whole index", () => {
   it("matches exact ranks of every post", async () => {
     const vocabulary = buildVocabulary(findReadmes(path.resolve("node_modules")), 2000);
     for (const query of generateQueries(vocabulary, 10, 6)) await expectExactRanks(query);
+  });
+
+  it("marks estimated vector ranks", async () => {
+    const vocabulary = buildVocabulary(findReadmes(path.resolve("node_modules")), 2000);
+    const exactRanks: number[] = [];
+    const estimatedRanks: number[] = [];
+    for (const query of generateQueries(vocabulary, 10, 7)) {
+      const { results } = await engine.searcher.search({ query, k: 20, candidateLimit: 40 });
+      for (const { explain } of results) {
+        if (explain.vectorRank === null) expect(explain.vectorRankEstimated).toBe(false);
+        else (explain.vectorRankEstimated ? estimatedRanks : exactRanks).push(explain.vectorRank);
+        // Every post fits in the prefilter's pool, so no lexical rank is estimated.
+        expect(explain.lexicalRankEstimated).toBe(false);
+      }
+    }
+    expect(exactRanks.length).toBeGreaterThan(0);
+    expect(estimatedRanks.length).toBeGreaterThan(0);
+    expect(Math.max(...exactRanks)).toBeLessThan(Math.min(...estimatedRanks));
+  });
+
+  it("counts query words past the 16 rarest", async () => {
+    const words = buildVocabulary(findReadmes(path.resolve("node_modules")), 2000).slice(0, 40);
+    const found: string[] = [];
+    for (const word of words) {
+      const [row] = await engine.db.query(`SELECT COUNT(*) AS n FROM ${engine.db.tables.tokens} WHERE token = ?`, [word]);
+      if (Number(row?.n) > 0 && !found.includes(word)) found.push(word);
+    }
+    expect(found.length).toBeGreaterThan(MAX_QUERY_TOKENS + 2);
+    const long = await engine.searcher.search({ query: found.slice(0, MAX_QUERY_TOKENS + 3).join(" "), k: 5 });
+    expect(long.stats.lexicalTokensDropped).toBe(3);
+    const short = await engine.searcher.search({ query: found.slice(0, MAX_QUERY_TOKENS).join(" "), k: 5 });
+    expect(short.stats.lexicalTokensDropped).toBe(0);
   });
 
   async function expectExactRanks(query: string): Promise<void> {

@@ -94,6 +94,10 @@ describe.each(targets)("hostile requests on $label", (target) => {
   it.skipIf(target.skipReason)("rejects a request line over the header limit", async () => {
     const response = await sendRaw(fixture.base, `/search?q=${"x".repeat(100_000)}`);
     expect(response.status).toBe(431);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    const body = JSON.parse(response.body) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("HEADERS_TOO_LARGE");
+    expect(body.error.message).toMatch(/q takes 1 to 512 characters/);
     await expectUnchanged();
   });
 

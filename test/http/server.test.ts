@@ -39,6 +39,16 @@ describe.each(targets)("HTTP API on $label", (target) => {
     expect(body.results[0]?.explain?.lexicalRank).toBe(1);
   });
 
+  it.skipIf(target.skipReason)("says why a query of stop words alone found nothing", async () => {
+    const response = await fetch(`${fixture.base}/search?q=${encodeURIComponent("the and of")}&explain=true`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { hint?: string; stats: { queryTokens: number } };
+    expect(body.stats.queryTokens).toBe(0);
+    expect(body.hint).toBe("Every word of the query is a stop word or too short to index.");
+    const found = (await (await fetch(`${fixture.base}/search?q=loom`)).json()) as { hint?: string };
+    expect(found.hint).toBeUndefined();
+  });
+
   it.skipIf(target.skipReason)("reports health", async () => {
     const response = await fetch(`${fixture.base}/health`);
     expect(response.status).toBe(200);

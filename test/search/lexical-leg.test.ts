@@ -25,7 +25,7 @@ describe("shareBudget", () => {
 describe("LexicalRanker", () => {
   function legOf(scores: number[], complete: boolean, matchingPosts: number): LexicalLeg {
     const pool = scores.map((lexicalScore, index) => ({ postId: String(index + 1), lexicalScore }));
-    return { candidates: pool.slice(0, 2), pool, complete, weights: [["alpha", 1]], frequencies: new Map([["alpha", matchingPosts]]), matchingPosts };
+    return { candidates: pool.slice(0, 2), pool, complete, weights: [["alpha", 1]], droppedTokens: 0, frequencies: new Map([["alpha", matchingPosts]]), matchingPosts };
   }
 
   it("ranks exactly among the pool", () => {

@@ -1,5 +1,6 @@
 /** `wpllmseo search "text"`: print the best-matching posts. */
-import type { SearchResponse } from "../../search/search.js";
+import { MAX_QUERY_TOKENS } from "../../search/find-candidates.js";
+import { NO_QUERY_TOKENS_HINT, type SearchResponse } from "../../search/search.js";
 import { DEFAULT_K, MAX_K } from "../../search/search-request.js";
 import type { Command } from "../command.js";
 import { withEngine } from "../context.js";
@@ -13,7 +14,9 @@ candidate posts, their chunk vectors are scored by cosine similarity, and
 both rankings are fused.
 
   -k N         posts to print, 1 to ${MAX_K} (default ${DEFAULT_K})
-  --explain    show each post's lexical and vector rank and score
+  --explain    show each post's lexical and vector rank and score; a rank
+               marked ~ is an estimate (the post is outside the posts that
+               leg scored exactly)
   --json       print an array of {id, title, url, score, excerpt}
   --read-db URL  read posts, tokens and vectors from this database (a replica);
                --db still receives writes (default: none, --db serves both)
@@ -54,9 +57,15 @@ export const searchCommand: Command = {
   },
 };
 
-/** Says why the vector leg saw fewer chunks than are stored, or none at all. */
+/** Says why a leg saw less than the query and the stored chunks hold. */
 function notices(stats: SearchResponse["stats"]): string[] {
   const lines: string[] = [];
+  if (stats.lexicalTokensDropped > 0) {
+    lines.push(
+      `the lexical leg weighed the ${MAX_QUERY_TOKENS} rarest words of the query and left out ${stats.lexicalTokensDropped}; ` +
+        "the vector leg still reads the whole query.",
+    );
+  }
   if (stats.vectorLegError !== undefined) {
     lines.push(`the query could not be embedded, so these results come from the lexical leg alone: ${stats.vectorLegError}`);
   }
@@ -82,14 +91,20 @@ export function formatResults(query: string, response: SearchResponse, explain: 
     if (result.url) lines.push(`   ${result.url}`);
     if (result.excerpt) lines.push(`   ${result.excerpt}`);
     if (explain) {
-      const { lexicalRank, lexicalScore, vectorRank, vectorScore } = result.explain;
+      const { lexicalRank, lexicalScore, vectorRank, vectorScore, lexicalRankEstimated, vectorRankEstimated } = result.explain;
       lines.push(
-        `   lexical rank ${lexicalRank ?? "-"} score ${lexicalScore?.toFixed(3) ?? "-"};` +
-          ` vector rank ${vectorRank ?? "-"} cosine ${vectorScore?.toFixed(3) ?? "-"}`,
+        `   lexical rank ${formatRank(lexicalRank, lexicalRankEstimated)} score ${lexicalScore?.toFixed(3) ?? "-"};` +
+          ` vector rank ${formatRank(vectorRank, vectorRankEstimated)} cosine ${vectorScore?.toFixed(3) ?? "-"}`,
       );
     }
     return lines.join("\n");
   });
-  const hint = stats.queryTokens === 0 ? "Every word of the query is a stop word or too short to index.\n" : "";
+  const hint = stats.queryTokens === 0 ? `${NO_QUERY_TOKENS_HINT}\n` : "";
   return `${header}${hint}${blocks.length > 0 ? "\n" : ""}${blocks.join("\n\n")}\n`;
+}
+
+/** A rank, "~" before an estimated one, or "-" when the leg did not rank the post. */
+function formatRank(rank: number | null, estimated: boolean): string {
+  if (rank === null) return "-";
+  return estimated ? `~${rank}` : String(rank);
 }
