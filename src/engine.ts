@@ -100,8 +100,10 @@ async function ensureSchema(db: Db, options: EngineOptions): Promise<void> {
     options.log.info({ db: db.displayUrl, version: SCHEMA_VERSION }, "created the wpllmseo schema");
     return;
   }
-  const found = version === null ? "no wpllmseo schema" : `schema version ${version}`;
-  throw new Error(
-    `${db.displayUrl} has ${found}, expected ${SCHEMA_VERSION}: run \`wpllmseo upgrade --db ${db.displayUrl}\` first.`,
-  );
+  const found = version === null ? `no wpllmseo schema with the table prefix "${options.prefix}"` : `schema version ${version}`;
+  const fix =
+    version === null
+      ? `check --prefix (or $WPLLMSEO_PREFIX) first, then run \`wpllmseo upgrade --db ${db.displayUrl} --prefix ${options.prefix}\` to create the tables`
+      : `run \`wpllmseo upgrade --db ${db.displayUrl} --prefix ${options.prefix}\` first`;
+  throw new Error(`${db.displayUrl} has ${found}, expected ${SCHEMA_VERSION}: ${fix}.`);
 }

@@ -96,6 +96,14 @@ function describeParseError(error: unknown): string {
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) {
     return `Unknown option ${option}. Run the command with --help to list its options; a value that starts with "-" goes after "--".`;
   }
+  const name = option?.split(",")[0]?.trim();
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && name && message.includes("ambiguous")) {
+    const long = /use '(--[^=']+)=/.exec(message)?.[1] ?? name;
+    return `Option ${name} is followed by a value that starts with "-": write ${long}=VALUE if that is its value, or give ${name} a value first. Run the command with --help to list its options.`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && name && message.includes("argument missing")) {
+    return `Missing value for ${name}: write ${name} VALUE. Run the command with --help to list its options.`;
+  }
   return `${message.replace(/\.?$/, ".")} Run the command with --help to list its options.`;
 }
 

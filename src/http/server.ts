@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 
 import type { Engine } from "../engine.js";
-import { SearchRequestError } from "../search/search-request.js";
+import { countCharacters, SearchRequestError } from "../search/search-request.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { AdminToken } from "./admin-token.js";
 import { DASHBOARD_CSP, loadDashboardFiles } from "./dashboard-files.js";
@@ -38,6 +38,8 @@ export const DEFAULT_SEARCH_RATE_PER_SECOND = 20;
 export const DEFAULT_SEARCH_BURST = 40;
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Time after the request timeout at which an idle socket is closed without a response. */
+const CONNECTION_TIMEOUT_MARGIN_MS = 5_000;
 
 /** Methods of each fixed path, for the Allow header of a 405 response. */
 const ROUTE_METHODS: Record<string, string> = {
@@ -61,7 +63,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * Answers a request that Node's HTTP parser rejected before fastify saw it,
+ * Responds to a request that Node's HTTP parser rejected before fastify saw it,
  * such as a request line and headers over Node's 16 KiB limit, with the
  * API's error body, and closes the connection.
  */
@@ -73,10 +75,19 @@ function rejectMalformedRequest(this: FastifyInstance, error: Error & { code?: s
       : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
         ? [408, "Request Timeout", errorBody("REQUEST_TIMEOUT", "The request was not received in time: send the whole request at once.")]
         : [400, "Bad Request", errorBody("MALFORMED_REQUEST", `The request is not valid HTTP/1.1 (${error.code ?? error.message}): check the client.`)];
-  this.log.info({ err: error, status }, "rejected a request that is not valid HTTP");
+  // The error's rawPacket can be kilobytes of the request, so only its code goes to the log.
+  this.log.info({ code: error.code, status }, "rejected a request that is not valid HTTP");
   if (socket.writable) {
     const text = JSON.stringify(body);
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+    const headers = {
+      ...SECURITY_HEADERS,
+      "Cache-Control": "no-store",
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": String(Buffer.byteLength(text)),
+      Connection: "close",
+    };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n${text}`);
   }
   socket.destroy(error);
 }
@@ -90,6 +101,7 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
   });
   const dashboard = loadDashboardFiles();
   const metrics = createHttpMetrics(engine);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   const app = Fastify({
     // pino 10's Logger has fields that fastify's logger type lacks; fastify 5 accepts pino 9 and 10.
@@ -97,8 +109,12 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
     // The onResponse hook below logs one line per request instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    connectionTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // Node responds to an incomplete request with 408 at requestTimeout,
+    // checked every connectionsCheckingInterval. The socket's idle timeout
+    // comes later, so it does not close the connection before that response.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs + CONNECTION_TIMEOUT_MARGIN_MS,
+    http: { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs), requireHostHeader: false },
     return503OnClosing: true,
     forceCloseConnections: "idle",
     clientErrorHandler: rejectMalformedRequest,
@@ -108,6 +124,11 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
   // Every body is JSON, so any other Content-Type gets a 415.
   app.removeContentTypeParser("text/plain");
   app.addHook("onRequest", async (request) => {
+    // Node's own check would respond 400 with an empty body, so it is off
+    // (requireHostHeader) and this one sends the API's error body.
+    if (request.raw.httpVersion === "1.1" && request.headers.host === undefined) {
+      throw new HttpError(400, "MISSING_HOST", "The HTTP/1.1 request has no Host header: add one, such as Host: 127.0.0.1.");
+    }
     checkQueryString(request.raw.url ?? "/");
   });
   // While the server closes, each response ends its keep-alive connection,
@@ -228,6 +249,6 @@ function describeValidationError(error: FastifyError, request: FastifyRequest) {
   }
   const source = (request as unknown as Record<string, unknown>)[requestProperty] as Record<string, unknown> | undefined;
   const value = source?.[field];
-  const shown = typeof value === "string" && value.length > 40 ? `of ${value.length} characters` : JSON.stringify(value);
+  const shown = typeof value === "string" && value.length > 40 ? `of ${countCharacters(value)} characters` : JSON.stringify(value);
   return errorBody("INVALID_REQUEST", `Invalid ${field} ${shown}: ${FIELD_HINTS[field] ?? first?.message ?? "check the value"}.`, field);
 }

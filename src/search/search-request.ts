@@ -33,15 +33,20 @@ export function validateSearchRequest(request: SearchRequest): Required<SearchRe
   if (query === "") {
     throw new SearchRequestError("query", "Empty query: pass the words to search for.");
   }
-  if (query.length > MAX_QUERY_CHARS) {
-    throw new SearchRequestError(
-      "query",
-      `Query of ${query.length} characters is too long: use at most ${MAX_QUERY_CHARS}.`,
-    );
+  const characters = countCharacters(query);
+  if (characters > MAX_QUERY_CHARS) {
+    throw new SearchRequestError("query", `Query of ${characters} characters is too long: use at most ${MAX_QUERY_CHARS}.`);
   }
   const k = checkWholeNumber("k", request.k ?? DEFAULT_K, MAX_K);
   const candidateLimit = checkWholeNumber("candidateLimit", request.candidateLimit ?? DEFAULT_CANDIDATE_LIMIT, MAX_CANDIDATES);
   return { query, k, candidateLimit };
+}
+
+/** Counts Unicode code points, as the HTTP schema's maxLength does, so an emoji counts once. */
+export function countCharacters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 function checkWholeNumber(field: string, value: number, max: number): number {

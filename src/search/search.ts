@@ -145,7 +145,7 @@ export class Searcher {
     const refineFirst = candidates
       .slice(0, REFINED_POSTS)
       .map((candidate) => candidate.postId)
-      .filter((postId) => !nearestPosts.has(postId));
+      .filter((postId) => leg.bestOfPosts.has(postId) && !nearestPosts.has(postId));
     const [exact, outsideScores] = await Promise.all([
       this.#rescore(leg, refineFirst, queryVector, forget),
       scoreLexicalPosts(db, lexical.weights, outsidePool, lexical.frequencies),

@@ -21,17 +21,38 @@ const FIRST_LINE_SCAN = 50;
  */
 export function titleOfDocument(content: string, extension: string, folderName = ""): string {
   const html = extension === ".html" || extension === ".htm";
+  const prose = html ? content : withoutCodeBlocks(content);
   const candidates = html
     ? [matchFirst(content, HTML_TITLE), matchFirst(content, HTML_H1)]
-    : [matchFirst(content, FRONT_MATTER_TITLE), matchFirst(content, MARKDOWN_H1), matchFirst(content, HTML_H1)];
+    : [matchFirst(content, FRONT_MATTER_TITLE), matchFirst(prose, MARKDOWN_H1), matchFirst(prose, HTML_H1)];
   if (folderName) candidates.push(folderName);
-  if (!html) candidates.push(matchFirst(content, MARKDOWN_H2));
+  if (!html) candidates.push(matchFirst(prose, MARKDOWN_H2));
 
   for (const candidate of [...candidates, firstLine(content)]) {
     const title = candidate === undefined ? "" : toPlainText(candidate).replace(/\s+/g, " ").trim();
     if (title) return truncate(title);
   }
   return "";
+}
+
+/** Blanks the lines of fenced Markdown code blocks (``` or ~~~), whose `# ` lines are code, not headings. */
+function withoutCodeBlocks(content: string): string {
+  let fence = "";
+  return content
+    .split("\n")
+    .map((line) => {
+      const marker = /^[ \t]{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+      if (fence === "" && marker) {
+        fence = marker;
+        return "";
+      }
+      if (fence !== "") {
+        if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = "";
+        return "";
+      }
+      return line;
+    })
+    .join("\n");
 }
 
 function matchFirst(content: string, pattern: RegExp): string | undefined {

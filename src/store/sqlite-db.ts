@@ -5,8 +5,8 @@
  * for SQLite's own write lock through busy_timeout.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { existsSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import Database from "better-sqlite3";
 
 import type {
@@ -313,6 +313,13 @@ function settingsError(error: unknown, path: string, displayUrl: string): StoreE
 }
 
 function openConnection(path: string, displayUrl: string, mustExist: boolean): Database.Database {
+  if (path !== ":memory:" && existsSync(path) && statSync(path).isDirectory()) {
+    throw new StoreError("CONNECTION_FAILED", `${path} (${displayUrl}) is a folder: pass --db sqlite:<path of a file>, such as sqlite:${join(path, "wpllmseo.db")}.`);
+  }
+  const folder = dirname(path);
+  if (path !== ":memory:" && !existsSync(folder)) {
+    throw new StoreError("CONNECTION_FAILED", `The folder ${folder} of the SQLite database ${path} (${displayUrl}) does not exist: create it or pass another --db.`);
+  }
   if (mustExist && path !== ":memory:" && !existsSync(path)) {
     throw new StoreError(
       "CONNECTION_FAILED",

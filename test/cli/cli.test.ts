@@ -137,7 +137,13 @@ describe("wpllmseo CLI", () => {
     expect(unknown.stderr).toMatch(/Unknown option --bogus\. Run the command with --help/);
     const missing = await runCli(["search", "owls", "--db", db, "-k"]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/--k <value>' argument missing\. Run the command with --help/);
+    expect(missing.stderr).toMatch(/Missing value for -k: write -k VALUE\. Run the command with --help/);
+    const dashed = await runCli(["search", "owls", "--db", db, "-k", "-1"]);
+    expect(dashed.status).toBe(2);
+    expect(dashed.stderr).toMatch(/Option -k is followed by a value that starts with "-": write --k=VALUE/);
+    const negative = await runCli(["search", "owls", "--db", db, "--k=-1"]);
+    expect(negative.status).toBe(2);
+    expect(negative.stderr).toMatch(/Invalid -k "-1"/);
     const command = await runCli(["frobnicate"]);
     expect(command.status).toBe(2);
     expect(command.stderr).toMatch(/^wpllmseo: unknown command "frobnicate"\. Run `wpllmseo --help`/);
@@ -155,6 +161,17 @@ describe("wpllmseo CLI", () => {
     }
     expect(await readFile(notes, "utf8")).toBe(text);
     expect(existsSync(`${notes}-wal`)).toBe(false);
+  });
+
+  it("names a --db folder or missing folder", async () => {
+    const asFolder = await runCli(["search", "eggs", "--db", `sqlite:${folder}`]);
+    expect(asFolder.status).toBe(1);
+    expect(asFolder.stderr).toContain(`${folder} (sqlite:${folder}) is a folder: pass --db sqlite:<path of a file>`);
+    const missing = path.join(folder, "no-such-folder", "x.db");
+    const inMissing = await runCli(["upgrade", "--db", `sqlite:${missing}`]);
+    expect(inMissing.status).toBe(1);
+    expect(inMissing.stderr).toContain(`The folder ${path.dirname(missing)} of the SQLite database ${missing}`);
+    expect(inMissing.stderr).toMatch(/does not exist: create it or pass another --db/);
   });
 
   it("prints the package's version", async () => {

@@ -33,14 +33,23 @@ function sendRaw(base: string, path: string, init: { method?: string; headers?: 
 }
 
 /** Writes raw bytes to the server and returns the status line's code. */
-function sendBytes(base: string, bytes: Buffer): Promise<number> {
+async function sendBytes(base: string, bytes: Buffer): Promise<number> {
+  const text = await exchangeBytes(base, bytes, true);
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * Writes raw bytes to the server, ending the socket's writing side when
+ * `end` is true, and returns everything the server sends until it closes.
+ */
+function exchangeBytes(base: string, bytes: Buffer, end: boolean): Promise<string> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    const socket = connect(Number(port), hostname, () => (end ? socket.end(bytes) : socket.write(bytes)));
     let text = "";
-    socket.on("data", (chunk: Buffer) => (text += chunk.toString("latin1")));
+    socket.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
     socket.on("error", reject);
-    socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    socket.on("close", () => resolve(text));
   });
 }
 
@@ -212,5 +221,45 @@ describe.each(targets)("hostile requests on $label", (target) => {
       expect(response.headers["content-type"], path).toMatch(/^application\/json/);
     }
     await expectUnchanged();
+  });
+});
+
+describe.each(targets)("requests Node's parser rejects on $label", (target) => {
+  let fixture: HttpFixture;
+
+  beforeAll(async () => {
+    if (target.skipReason) return;
+    fixture = await startHttpFixture(target, { requestTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it.skipIf(target.skipReason)("answers a stalled request with 408", async () => {
+    const started = performance.now();
+    const text = await exchangeBytes(fixture.base, Buffer.from("GET /search?q=kiln HTTP/1.1\r\nHost: 127.0.0.1\r\n", "latin1"), false);
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(text).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/);
+    const body = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { error: { code: string } };
+    expect(body.error.code).toBe("REQUEST_TIMEOUT");
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it.skipIf(target.skipReason)("rejects HTTP/1.1 without Host", async () => {
+    const text = await exchangeBytes(fixture.base, Buffer.from("GET /search?q=kiln HTTP/1.1\r\nConnection: close\r\n\r\n", "latin1"), false);
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    const body = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("MISSING_HOST");
+    expect(body.error.message).toMatch(/no Host header/);
+  });
+
+  it.skipIf(target.skipReason)("counts q in characters, not UTF-16 units", async () => {
+    const emoji = "\u{1F600}";
+    const within = await fetch(`${fixture.base}/search?q=${encodeURIComponent(emoji.repeat(512))}`);
+    expect(within.status).toBe(200);
+    const over = await fetch(`${fixture.base}/search?q=${encodeURIComponent(emoji.repeat(513))}`);
+    expect(over.status).toBe(400);
+    const body = (await over.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/^Invalid q of 513 characters/);
   });
 });

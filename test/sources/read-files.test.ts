@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MAX_FILE_BYTES, readPaths, type ReadEvent } from "../../src/sources/read-files.js";
 import type { SourceError, SourcePost } from "../../src/sources/source-post.js";
+import { titleOfDocument } from "../../src/sources/title-of-document.js";
 
 let folder: string;
 
@@ -143,5 +144,16 @@ describe("readPaths", () => {
   it("rejects a named file of an unsupported type", async () => {
     const [event] = await collect([path.join(folder, "docs", "image.png")]);
     expect(errorOf(event)).toMatch(/unsupported file type "\.png"/);
+  });
+});
+
+describe("titleOfDocument", () => {
+  it("skips headings inside code blocks", () => {
+    const markdown = "Intro line.\n\n```js\n# {\"answer\":42}\n```\n\n~~~~\n# not this\n~~~~\n\n# Encapsulation\n\nText.";
+    expect(titleOfDocument(markdown, ".md")).toBe("Encapsulation");
+  });
+
+  it("falls back past a code block to the first line", () => {
+    expect(titleOfDocument("Plain opening line\n```\n# code\n```\n", ".md")).toBe("Plain opening line");
   });
 });

@@ -17,7 +17,8 @@ both rankings are fused.
   --explain    show each post's lexical and vector rank and score; a rank
                marked ~ is an estimate (the post is outside the posts that
                leg scored exactly)
-  --json       print an array of {id, title, url, score, excerpt}
+  --json       print an array of {id, title, url, score, excerpt}, without
+               the notes and timings of the text output
   --read-db URL  read posts, tokens and vectors from this database (a replica);
                --db still receives writes (default: none, --db serves both)
 
