@@ -92,6 +92,20 @@ function rejectMalformedRequest(this: FastifyInstance, error: Error & { code?: s
   socket.destroy(error);
 }
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** Resolves when every promise has settled or after `ms`, whichever comes first. */
+async function settleWithin(promises: readonly PromiseLike<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.allSettled(promises), deadline]);
+  clearTimeout(timer);
+}
+
 /** Builds the fastify app without listening; `startHttpServer` listens. */
 export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions> = {}): Promise<FastifyInstance> {
   const adminToken = new AdminToken(options.adminToken);
@@ -119,6 +133,28 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
     forceCloseConnections: "idle",
     clientErrorHandler: rejectMalformedRequest,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  });
+
+  // A handler whose client has gone keeps running, and Node's server does
+  // not wait for it, so close() waits for the handlers still running (up to
+  // the request timeout) before the caller closes the engine under them.
+  const running = new Set<PromiseLike<unknown>>();
+  app.addHook("onRoute", (route) => {
+    const handler = route.handler;
+    route.handler = function trackedHandler(this: FastifyInstance, request, reply) {
+      const result: unknown = handler.call(this, request, reply);
+      if (isPromiseLike(result)) {
+        running.add(result);
+        const forget = () => running.delete(result);
+        result.then(forget, forget);
+      }
+      return result;
+    };
+  });
+  app.addHook("onClose", async () => {
+    if (running.size === 0) return;
+    engine.log.info({ requests: running.size }, "waiting for request handlers still running");
+    await settleWithin([...running], requestTimeoutMs);
   });
 
   // Every body is JSON, so any other Content-Type gets a 415.

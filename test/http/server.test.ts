@@ -185,3 +185,28 @@ describe.each(targets.filter((target) => target.dialect === "sqlite"))("health o
     expect(await response.json()).toEqual({ status: "unavailable", database: "schema 1.1.0, expected 1.2.0", kernels: "simd", threads: 1 });
   });
 });
+
+describe.each(targets)("closing the HTTP server on $label", (target) => {
+  it.skipIf(target.skipReason)("waits for a search whose client left", async () => {
+    const fixture = await startHttpFixture(target);
+    const { searcher } = fixture.engine;
+    const search = searcher.search.bind(searcher);
+    const events: string[] = [];
+    searcher.search = async (request) => {
+      events.push("search started");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const response = await search(request);
+      events.push("search finished");
+      return response;
+    };
+    const client = new AbortController();
+    const request = fetch(`${fixture.base}/search?q=kiln`, { signal: client.signal }).catch((error: Error) => error.name);
+    while (!events.includes("search started")) await new Promise((resolve) => setTimeout(resolve, 10));
+    client.abort();
+    expect(await request).toBe("AbortError");
+    await fixture.close();
+    events.push("closed");
+    expect(events).toEqual(["search started", "search finished", "closed"]);
+  });
+});
+
