@@ -18,25 +18,6 @@ import type { ScoredChunk } from "./vector-index.js";
 const CHUNKS_PER_READ = 8;
 
 /**
- * Returns `chunks` with the first `count` rescored and the list sorted
- * again. A chunk whose row is gone or fails its checksum is dropped and
- * passed to `onInvalid`.
- */
-export async function rescoreChunks(
-  db: Db,
-  kernels: Kernels,
-  query: Float32Array,
-  chunks: readonly ScoredChunk[],
-  count: number,
-  onInvalid: (chunkId: string) => void,
-): Promise<ScoredChunk[]> {
-  const head = chunks.slice(0, count);
-  if (head.length === 0) return [...chunks];
-  const rescored = await scoreChunksExactly(db, kernels, query, head, onInvalid);
-  return [...rescored, ...chunks.slice(count)].sort((a, b) => b.score - a.score);
-}
-
-/**
  * Returns `chunks` in their order with float32 cosine scores. A chunk whose
  * row is gone or fails its checksum is left out and passed to `onInvalid`.
  */

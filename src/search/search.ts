@@ -140,8 +140,8 @@ export class Searcher {
     const outsidePool = others.filter((postId) => !poolScores.has(postId)).slice(0, k);
     const nearestPosts = new Set(leg.nearest.map((chunk) => chunk.postId));
     // The best lexical candidates outside the nearest chunks are most of
-    // the posts the refinement covers, so their chunks are rescored in the
-    // same statement as the nearest ones.
+    // the posts the refinement covers, so their chunks are read and
+    // rescored together with the nearest ones.
     const refineFirst = candidates
       .slice(0, REFINED_POSTS)
       .map((candidate) => candidate.postId)
@@ -180,15 +180,12 @@ export class Searcher {
     if (counted || refined.size > 0) fused = fuseRanks(legScores(ranked, bestChunks, leg));
     fused = fused.slice(0, k);
     const fusionMs = lap();
-    const estimatedLexical = new Set(ranked.filter((post) => ranker.isEstimated(post.lexicalScore)).map((post) => post.postId));
-    const results = (await readResultPosts(db, fused, bestChunks, tokens, forget)).map((result) => ({
-      ...result,
-      explain: {
-        ...result.explain,
-        lexicalRankEstimated: estimatedLexical.has(result.id),
-        vectorRankEstimated: result.explain.vectorRank !== null && !nearestPosts.has(result.id),
-      },
-    }));
+    const results = (await readResultPosts(db, fused, bestChunks, tokens, forget)).map((result) => {
+      const { lexicalScore, vectorRank } = result.explain;
+      const lexicalRankEstimated = lexicalScore !== null && ranker.isEstimated(lexicalScore);
+      const vectorRankEstimated = vectorRank !== null && !nearestPosts.has(result.id);
+      return { ...result, explain: { ...result.explain, lexicalRankEstimated, vectorRankEstimated } };
+    });
     const readMs = lap();
 
     const syncStats = vectors.sync.stats;
@@ -209,9 +206,9 @@ export class Searcher {
   }
 
   /**
-   * Rescores with float32 vectors, in one statement, the best
-   * `rescoreCount` nearest chunks (sorting `leg.nearest` again) and every
-   * chunk of `posts`, and returns each of those posts' best exact chunk.
+   * Rescores with float32 vectors, in one read, the best `rescoreCount`
+   * nearest chunks (sorting `leg.nearest` again) and every chunk of
+   * `posts`, and returns each of those posts' best exact chunk.
    */
   async #rescore(
     leg: VectorLeg,
@@ -249,7 +246,7 @@ export class Searcher {
     return bestPerPost(await scoreChunksExactly(db, kernels, queryVector, this.#chunksOf(posts), forget));
   }
 
-  /** Every indexed chunk of the given posts, with a score of 0 until rescored. */
+  /** Returns every indexed chunk of the given posts, with a score of 0 until rescored. */
   #chunksOf(posts: readonly string[]): ScoredChunk[] {
     const { catalog } = this.#deps.vectors;
     return posts.flatMap((postId) =>

@@ -104,7 +104,7 @@ export function formatResults(query: string, response: SearchResponse, explain: 
   return `${header}${hint}${blocks.length > 0 ? "\n" : ""}${blocks.join("\n\n")}\n`;
 }
 
-/** A rank, "~" before an estimated one, or "-" when the leg did not rank the post. */
+/** Formats a rank, with "~" before an estimated one, or "-" when the leg did not rank the post. */
 function formatRank(rank: number | null, estimated: boolean): string {
   if (rank === null) return "-";
   return estimated ? `~${rank}` : String(rank);
