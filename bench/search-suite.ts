@@ -24,9 +24,9 @@ export interface SearchSettings {
 }
 
 /**
- * Largest corpus indexed on MariaDB/MySQL. NOTE: 100,000 posts through the
- * queue take about 11 minutes per database on a 2-core host, so the full run
- * builds that size on SQLite only.
+ * Largest corpus indexed on MariaDB/MySQL. A larger size runs on SQLite
+ * only: 100,000 posts took 22 minutes through the queue into MariaDB on a
+ * 2-core host, twice as long as into SQLite.
  */
 export const MYSQL_MAX_POSTS = 100_000;
 /** Corpus size the peers run on; the smallest size when the run has no such size. */

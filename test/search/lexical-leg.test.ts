@@ -137,6 +137,24 @@ describe.each(targets)("lexical leg on $label", (target) => {
     expect(leg.weights.map(([token]) => token).sort()).toEqual(["alpha", "beta"]);
   });
 
+  it.skipIf(target.skipReason)("keeps tied posts at the pool's edge in id order", async () => {
+    const db = await database.openMigrated();
+    await insertTokens(db, [
+      ["10", "alpha", 1],
+      ["9007199254740993", "alpha", 1],
+      ["9", "alpha", 1],
+      ["2", "alpha", 1],
+      ["5", "alpha", 3],
+      ["5", "beta", 1],
+      ["7", "beta", 1],
+    ]);
+    const leg = await findCandidates(db, new TokenStats(db), ["alpha", "beta"], { limit: 2, poolSize: 3 });
+    expect(leg.pool.map((post) => post.postId)).toEqual(["5", "7", "2"]);
+    const wider = await findCandidates(db, new TokenStats(db), ["alpha", "beta"], { limit: 2, poolSize: 7 });
+    expect(wider.pool.map((post) => post.postId)).toEqual(["5", "7", "2", "9", "10", "9007199254740993"]);
+    expect(wider.complete).toBe(true);
+  });
+
   it.skipIf(target.skipReason)("scores the pool in full when a token's postings are cut off", async () => {
     const db = await database.openMigrated();
     // alpha is in every post; beta only in post 6, which has alpha's
