@@ -9,7 +9,7 @@ import { median } from "./stats.js";
 
 const PHASE_NAMES: Record<keyof SearchSteps, string> = {
   query: "tokenize and embed the query (WASM, main thread)",
-  lexical: "SQL prefilter (token table), with the int8 scan running alongside",
+  lexical: "lexical leg in SQL (token counts, prefilter, the pool's missing weights), with the int8 scan running alongside",
   vector: "rest of the int8 scan (WASM SIMD, pool threads), float32 rescoring, lexical scores of vector-only posts",
   fusion: "rank fusion",
   read: "result read (posts, chunk text, excerpt)",

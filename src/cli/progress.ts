@@ -2,7 +2,7 @@
  * Progress of a long command. On a terminal (stderr is a TTY) a status line
  * with a bar, the rate and the estimated time left is redrawn in place, and
  * log lines are printed above it. Elsewhere a structured log line is written
- * every LOG_EVERY_MS.
+ * every LOG_EVERY_MS, the first one LOG_EVERY_MS after the start.
  */
 import type { Logger } from "pino";
 
@@ -44,7 +44,7 @@ export class Progress implements StatusLine {
   #total: number | null;
   #count = 0;
   #detail = "";
-  #lastShown = Number.NEGATIVE_INFINITY;
+  #lastShown: number;
   #lineShown = false;
 
   constructor(label: string, log: Logger, options: ProgressOptions = {}) {
@@ -53,6 +53,9 @@ export class Progress implements StatusLine {
     this.#total = options.total ?? null;
     this.#tty = options.tty ?? process.stderr.isTTY === true;
     this.#output = options.output ?? process.stderr;
+    // The bar shows the first item at once. Off a terminal the first line
+    // waits LOG_EVERY_MS, so work shorter than that logs only its summary.
+    this.#lastShown = this.#tty ? Number.NEGATIVE_INFINITY : this.#started;
     if (this.#tty) setStatusLine(this);
   }
 

@@ -108,11 +108,22 @@ export class TokenStats {
     return value;
   }
 
+  /**
+   * Counts the token's postings. A token has at most one posting per post,
+   * so while the corpus has at most half DF_COUNT_CAP posts (the half
+   * covers posts added since the count was cached) a plain count stays
+   * under the cap. MariaDB 10.11 materializes the capped form's derived
+   * table: on 10,000 bench posts it counted 4,815 postings in 1.7 ms
+   * against 1.0 ms for the plain count.
+   */
   async #countPostings(token: string): Promise<number> {
-    const rows = await this.#db.query(
-      `SELECT COUNT(*) AS df FROM (SELECT 1 AS hit FROM ${this.#db.tables.tokens} WHERE token = ? LIMIT ${DF_COUNT_CAP}) AS postings`,
-      [token],
-    );
+    const table = this.#db.tables.tokens;
+    const posts = this.#postCount?.value;
+    const sql =
+      posts !== undefined && posts * 2 <= DF_COUNT_CAP
+        ? `SELECT COUNT(*) AS df FROM ${table} WHERE token = ?`
+        : `SELECT COUNT(*) AS df FROM (SELECT 1 AS hit FROM ${table} WHERE token = ? LIMIT ${DF_COUNT_CAP}) AS postings`;
+    const rows = await this.#db.query(sql, [token]);
     return toInt(rows[0]?.df ?? 0);
   }
 

@@ -11,6 +11,11 @@ const FRONT_MATTER_TITLE = /^---[ \t]*\n(?:.*\n)*?title:[ \t]*["']?(.+?)["']?[ \
 const MARKDOWN_H1 = /^#[ \t]+(.+?)[ \t]*#*[ \t]*$/m;
 const MARKDOWN_H2 = /^##[ \t]+(.+?)[ \t]*#*[ \t]*$/m;
 
+/** A run of rule and comment characters that starts a line and ends at a space or the line's end. */
+const BANNER_START = /^\s*[*=#/\\\-_~+|<>!;:]+(?=\s|$)/;
+/** Such a run that ends a line after a space. */
+const BANNER_END = /(?<=^|\s)[*=#/\\\-_~+|<>!;:]+\s*$/;
+
 const MAX_TITLE_CHARS = 200;
 const FIRST_LINE_SCAN = 50;
 
@@ -59,10 +64,16 @@ function matchFirst(content: string, pattern: RegExp): string | undefined {
   return pattern.exec(content)?.[1];
 }
 
-/** Returns the first line with text, looking at the first FIRST_LINE_SCAN lines only. */
+/**
+ * Returns the first line with a letter or digit, looking at the first
+ * FIRST_LINE_SCAN lines only, without the rules and comment marks that
+ * frame it in a banner such as `/* ==== *\/` or `#### Notes ####`.
+ */
 function firstLine(content: string): string | undefined {
   const lines = content.split("\n", FIRST_LINE_SCAN);
-  return lines.map((line) => toPlainText(line)).find((line) => line !== "");
+  return lines
+    .map((line) => toPlainText(line).replace(BANNER_START, "").replace(BANNER_END, "").trim())
+    .find((line) => /[\p{L}\p{N}]/u.test(line));
 }
 
 function truncate(title: string): string {

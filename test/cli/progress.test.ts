@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { formatBar, formatDuration, Progress } from "../../src/cli/progress.js";
 import { writeAroundStatusLine } from "../../src/status-line.js";
@@ -54,12 +54,21 @@ describe("progress", () => {
   it("writes structured log lines off a terminal", () => {
     const lines: Record<string, unknown>[] = [];
     const destination = { write: (text: string) => lines.push(JSON.parse(text) as Record<string, unknown>) };
-    const progress = new Progress("import", pino({ level: "info" }, destination), { total: 10, tty: false });
-    progress.tick("1 added");
-    progress.done();
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const progress = new Progress("import", pino({ level: "info" }, destination), { total: 10, tty: false });
+      progress.tick("1 added");
+      expect(lines).toHaveLength(0);
+      vi.advanceTimersByTime(5000);
+      progress.tick("2 added");
+      progress.tick("3 added");
+      progress.done();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(lines).toHaveLength(1);
-    expect(lines[0]?.["msg"]).toBe("import: 1 added");
-    expect(lines[0]?.["done"]).toBe(1);
+    expect(lines[0]?.["msg"]).toBe("import: 2 added");
+    expect(lines[0]?.["done"]).toBe(2);
     expect(lines[0]?.["total"]).toBe(10);
     expect(typeof lines[0]?.["perSecond"]).toBe("number");
     expect(typeof lines[0]?.["etaSeconds"]).toBe("number");

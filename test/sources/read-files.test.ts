@@ -156,4 +156,13 @@ describe("titleOfDocument", () => {
   it("falls back past a code block to the first line", () => {
     expect(titleOfDocument("Plain opening line\n```\n# code\n```\n", ".md")).toBe("Plain opening line");
   });
+
+  it("skips a text file's comment banner", () => {
+    const banner = "/*******************\n * =============== *\n *  Release notes  *\n *******************/\nBody text.";
+    expect(titleOfDocument(banner, ".txt")).toBe("Release notes");
+    expect(titleOfDocument("-----\n// Build 2.1 //\n", ".txt")).toBe("Build 2.1");
+    expect(titleOfDocument("====\n\n", ".txt")).toBe("");
+    expect(titleOfDocument("Learn C++\n", ".txt")).toBe("Learn C++");
+    expect(titleOfDocument("Hello world!\n", ".txt")).toBe("Hello world!");
+  });
 });
