@@ -47,8 +47,8 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: EngineOptions): Promise<Db> {
-  const db = await openDb(options.dbUrl, { prefix: options.prefix, mustExist: !options.createSchema });
+export async function openDatabase(options: EngineOptions, urlOption = "--db"): Promise<Db> {
+  const db = await openDb(options.dbUrl, { prefix: options.prefix, mustExist: !options.createSchema, urlOption });
   try {
     await ensureSchema(db, options);
     return db;
@@ -64,7 +64,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const db = await openDatabase(options);
   let readDb = db;
   try {
-    if (options.readDbUrl) readDb = await openDatabase({ ...options, dbUrl: options.readDbUrl, createSchema: false });
+    if (options.readDbUrl) readDb = await openDatabase({ ...options, dbUrl: options.readDbUrl, createSchema: false }, "--read-db");
   } catch (error) {
     await db.close();
     throw error;
@@ -92,12 +92,35 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   };
 }
 
+/** Returns the prefixes other than `prefix` of wpllmseo job tables in the database, such as `wp_2_` on a multisite install. */
+async function findOtherPrefixes(db: Db, prefix: string): Promise<string[]> {
+  const rows =
+    db.dialect === "mysql"
+      ? await db.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '%wpllmseo%jobs'")
+      : await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%wpllmseo%jobs'");
+  const suffix = "wpllmseo_jobs";
+  return rows
+    .map((row) => String(row.name))
+    .filter((name) => name.endsWith(suffix))
+    .map((name) => name.slice(0, -suffix.length))
+    .filter((other) => other !== prefix)
+    .sort();
+}
+
 async function ensureSchema(db: Db, options: EngineOptions): Promise<void> {
   const version = await readSchemaVersion(db);
   if (version === SCHEMA_VERSION) return;
   if (version === null && options.createSchema) {
+    const others = await findOtherPrefixes(db, options.prefix);
     await upgrade(db);
     options.log.info({ db: db.displayUrl, version: SCHEMA_VERSION }, "created the wpllmseo schema");
+    if (others.length > 0) {
+      options.log.warn(
+        { db: db.displayUrl, prefix: options.prefix, otherPrefixes: others },
+        `created new tables with the prefix "${options.prefix}" beside existing ones with ${others.map((other) => `"${other}"`).join(", ")}: ` +
+          "if the prefix was mistyped, pass --prefix with the existing one (the new tables can be dropped)",
+      );
+    }
     return;
   }
   const found = version === null ? `no wpllmseo schema with the table prefix "${options.prefix}"` : `schema version ${version}`;

@@ -4,8 +4,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { DEFAULT_EMBEDDING_DIM, STOP_WORD_SETTINGS, type StopWordSetting } from "../embedders/embedder.js";
+import { DEFAULT_EMBEDDING_DIM, HASH_DIM_RANGE, MODEL_DIM_RANGE, STOP_WORD_SETTINGS, type StopWordSetting } from "../embedders/embedder.js";
 import { describeEmbedder, EMBED_DEFAULTS, EMBEDDER_KINDS, type EmbedderConfig, type EmbedderKind } from "../embedders/embedder-config.js";
+import { redactUrl } from "../store/open-db.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_DB_URL = "sqlite:./wpllmseo.db";
@@ -109,10 +110,12 @@ function describeParseError(error: unknown): string {
 
 export function readGlobalOptions(values: Record<string, unknown>): GlobalOptions {
   const dbUrl = (values.db as string | undefined) ?? (process.env.WPLLMSEO_DB || DEFAULT_DB_URL);
+  checkDbUrl(dbUrl, values.db === undefined && process.env.WPLLMSEO_DB ? "$WPLLMSEO_DB" : "--db");
   const prefix = (values.prefix as string | undefined) ?? (process.env.WPLLMSEO_PREFIX || DEFAULT_PREFIX);
+  const stopWordsSource = values["stop-words"] === undefined && process.env.WPLLMSEO_STOP_WORDS ? "$WPLLMSEO_STOP_WORDS" : "--stop-words";
   const stopWords = (values["stop-words"] as string | undefined) ?? (process.env.WPLLMSEO_STOP_WORDS || "en");
   if (!(STOP_WORD_SETTINGS as readonly string[]).includes(stopWords)) {
-    throw new UsageError(`Invalid --stop-words "${stopWords}": use ${STOP_WORD_SETTINGS.join(", ")}.`);
+    throw new UsageError(`Invalid ${stopWordsSource} "${stopWords}": use ${STOP_WORD_SETTINGS.join(", ")}.`);
   }
   return {
     dbUrl,
@@ -123,6 +126,21 @@ export function readGlobalOptions(values: Record<string, unknown>): GlobalOption
     verbose: values.verbose === true,
     quiet: values.quiet === true,
   };
+}
+
+/**
+ * Rejects a database URL of an unknown scheme, and an in-memory SQLite
+ * database, which a command would fill and drop when it exits. `source`
+ * names the option or variable the URL came from.
+ */
+export function checkDbUrl(url: string, source: string): void {
+  const fix = "use sqlite:<file>, such as sqlite:wpllmseo.db, or mysql://user:password@host:port/database";
+  if (url.trim() === "sqlite::memory:") {
+    throw new UsageError(`Invalid ${source} sqlite::memory:: an in-memory database is gone when the command exits, so ${fix}.`);
+  }
+  if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/i.test(url)) {
+    throw new UsageError(`Invalid ${source} ${JSON.stringify(redactUrl(url))}: ${fix}.`);
+  }
 }
 
 /** Reads a whole-number option; `undefined` keeps the default. */
@@ -170,7 +188,7 @@ export function readEmbedderConfig(values: Record<string, unknown>, stopWords: S
   const config: EmbedderConfig = {
     kind: name as EmbedderKind,
     stopWords,
-    dim: readEmbedNumber(values, "embed-dim", { min: 1, max: 16_384 }),
+    dim: readEmbedNumber(values, "embed-dim", name === "hash" ? HASH_DIM_RANGE : MODEL_DIM_RANGE),
     url: readEmbedSetting(values, "embed-url").value,
     model: readEmbedSetting(values, "embed-model").value,
     batchSize: readEmbedNumber(values, "embed-batch", { min: 1, max: 2048 }),

@@ -29,6 +29,10 @@ export interface Embedder extends EmbedderInfo {
 }
 
 export const DEFAULT_EMBEDDING_DIM = 384;
+/** Dimensions the hash embedder accepts. */
+export const HASH_DIM_RANGE = { min: 8, max: 4096 } as const;
+/** Dimensions accepted for a model behind an embedding API. */
+export const MODEL_DIM_RANGE = { min: 1, max: 16_384 } as const;
 
 /** Stored in embedding_format: a JSON array of float32 values. */
 export const EMBEDDING_FORMAT = "json_float_array_v1";
@@ -39,9 +43,9 @@ export const EMBEDDING_FORMAT = "json_float_array_v1";
  * `hash-v2` pins (v2: tokens are case- and accent-folded, CJK split into bigrams).
  */
 export function hashEmbedderInfo(dim: number = DEFAULT_EMBEDDING_DIM, stopWords: StopWordSetting = "en"): EmbedderInfo {
-  if (!Number.isInteger(dim) || dim < 8 || dim > 4096) {
+  if (!Number.isInteger(dim) || dim < HASH_DIM_RANGE.min || dim > HASH_DIM_RANGE.max) {
     throw new RangeError(
-      `Invalid embedding dimension ${dim}: use a whole number from 8 to 4096 (default ${DEFAULT_EMBEDDING_DIM}).`,
+      `Invalid embedding dimension ${dim}: use a whole number from ${HASH_DIM_RANGE.min} to ${HASH_DIM_RANGE.max} (default ${DEFAULT_EMBEDDING_DIM}).`,
     );
   }
   if (!STOP_WORD_SETTINGS.includes(stopWords)) {
@@ -65,8 +69,10 @@ export function openAiEmbedderInfo(model: string, dim: number, stopWords: StopWo
       `Invalid embedding model name ${JSON.stringify(model)}: use 1 to ${MAX_MODEL_NAME_LENGTH} characters without control characters.`,
     );
   }
-  if (!Number.isInteger(dim) || dim < 1 || dim > 16_384) {
-    throw new RangeError(`Invalid embedding dimension ${dim}: use the model's dimension, a whole number from 1 to 16384.`);
+  if (!Number.isInteger(dim) || dim < MODEL_DIM_RANGE.min || dim > MODEL_DIM_RANGE.max) {
+    throw new RangeError(
+      `Invalid embedding dimension ${dim}: use the model's dimension, a whole number from ${MODEL_DIM_RANGE.min} to ${MODEL_DIM_RANGE.max}.`,
+    );
   }
   return { name: "openai", dim, version: `openai:${model}:${dim}${stopWordSuffix(stopWords)}`, stopWords };
 }

@@ -209,15 +209,22 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
   return app;
 }
 
-/** Builds the app and listens; rejects with the fix when the port is taken. */
+/** Builds the app and listens; rejects with the fix when the port is taken or the host is not an address of this machine. */
 export async function startHttpServer(engine: Engine, options: HttpOptions): Promise<FastifyInstance> {
   const app = await buildHttpApp(engine, options);
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
       throw new Error(`Port ${options.port} on ${options.host} is already in use: stop the other server or pick another --port.`, { cause: error });
+    }
+    if (code === "ENOTFOUND" || code === "EADDRNOTAVAIL" || code === "EAI_AGAIN") {
+      throw new Error(
+        `Cannot listen on host ${JSON.stringify(options.host)} (${code}): pass --host with an address of this machine, such as 127.0.0.1 or 0.0.0.0.`,
+        { cause: error },
+      );
     }
     throw error;
   }

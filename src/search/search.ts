@@ -88,7 +88,7 @@ export interface SearcherDeps {
 export const DEFAULT_RESCORE_COUNT = 20;
 
 /** Shown with the results of a query whose every word was dropped, so that nothing could match. */
-export const NO_QUERY_TOKENS_HINT = "Every word of the query is a stop word or too short to index.";
+export const NO_QUERY_TOKENS_HINT = "Every word of the query is a stop word, too short, or has no letter or digit to index.";
 
 /** Nearest chunks the vector leg returns, at least; more when k is large. */
 const MIN_NEAREST_CHUNKS = 100;

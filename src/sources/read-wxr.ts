@@ -192,7 +192,7 @@ export async function* readWxrFile(file: string, filter: PostFilter): AsyncGener
   try {
     site = await checkWxr(file);
   } catch (error) {
-    yield { error: { source: file, message: `${describeError(error)}; nothing was imported from this file` } };
+    yield { error: { source: file, message: `${describeError(error).replace(/\.?$/, ".")} Nothing was imported from this file.` } };
     return;
   }
 
@@ -206,7 +206,7 @@ export async function* readWxrFile(file: string, filter: PostFilter): AsyncGener
     }
   } catch (error) {
     // Only a file that changed after the first pass gets here.
-    yield { error: { source: file, message: `${describeError(error)}; the posts before this point were imported` } };
+    yield { error: { source: file, message: `${describeError(error).replace(/\.?$/, ".")} The posts before this point were imported.` } };
   }
 }
 

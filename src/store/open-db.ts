@@ -19,6 +19,8 @@ export interface OpenDbOptions {
    * database, for commands that only read. Ignored for MySQL.
    */
   mustExist?: boolean;
+  /** The command-line option that gave the URL, named in errors about the file; default `--db`. */
+  urlOption?: string;
   /** MySQL pool size; default 10. Ignored for SQLite. */
   connectionLimit?: number;
   /**
@@ -114,7 +116,7 @@ export async function openDb(
   if (url.startsWith("sqlite:")) {
     const busyTimeoutMs = validateBusyTimeout(options.busyTimeoutMs);
     const path = parseSqlitePath(url);
-    return openSqliteDb(path, displayUrl, tables, busyTimeoutMs, options.mustExist === true);
+    return openSqliteDb(path, displayUrl, tables, busyTimeoutMs, options.mustExist === true, options.urlOption);
   }
   if (/^(mysql|mariadb):\/\//i.test(url)) {
     const limit = validateConnectionLimit(options.connectionLimit);

@@ -280,8 +280,9 @@ export function openSqliteDb(
   tables: TableNames,
   busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
   mustExist = false,
+  urlOption = "--db",
 ): SqliteDb {
-  const connection = openConnection(path, displayUrl, mustExist);
+  const connection = openConnection(path, displayUrl, mustExist, urlOption);
   try {
     // busy_timeout goes first so that the other settings wait for a writer.
     connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -295,35 +296,37 @@ export function openSqliteDb(
     connection.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   } catch (error) {
     connection.close();
-    throw settingsError(error, path, displayUrl);
+    throw settingsError(error, path, displayUrl, urlOption);
   }
   connection.defaultSafeIntegers(true);
   return new SqliteDb(connection, displayUrl, tables);
 }
 
 /** Describes a failure of the first statements on a file, most often a file that is not a SQLite database. */
-function settingsError(error: unknown, path: string, displayUrl: string): StoreError {
+function settingsError(error: unknown, path: string, displayUrl: string, urlOption: string): StoreError {
   const reason = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const message =
     code === "SQLITE_NOTADB"
-      ? `${path} (${displayUrl}) is not a SQLite database: ${reason}. Pass --db sqlite:<path> with the engine's database file, or a path that does not exist yet to create one.`
+      ? `${path} (${displayUrl}) is not a SQLite database: ${reason}. Pass ${urlOption} sqlite:<path> with the engine's database file, or a path that does not exist yet to create one.`
       : `Failed to set up the SQLite database ${path} (${displayUrl}): ${reason}.`;
   return new StoreError("CONNECTION_FAILED", message, { cause: error });
 }
 
-function openConnection(path: string, displayUrl: string, mustExist: boolean): Database.Database {
+function openConnection(path: string, displayUrl: string, mustExist: boolean, urlOption: string): Database.Database {
   if (path !== ":memory:" && existsSync(path) && statSync(path).isDirectory()) {
-    throw new StoreError("CONNECTION_FAILED", `${path} (${displayUrl}) is a folder: pass --db sqlite:<path of a file>, such as sqlite:${join(path, "wpllmseo.db")}.`);
+    throw new StoreError("CONNECTION_FAILED", `${path} (${displayUrl}) is a folder: pass ${urlOption} sqlite:<path of a file>, such as sqlite:${join(path, "wpllmseo.db")}.`);
   }
   const folder = dirname(path);
   if (path !== ":memory:" && !existsSync(folder)) {
-    throw new StoreError("CONNECTION_FAILED", `The folder ${folder} of the SQLite database ${path} (${displayUrl}) does not exist: create it or pass another --db.`);
+    throw new StoreError("CONNECTION_FAILED", `The folder ${folder} of the SQLite database ${path} (${displayUrl}) does not exist: create it or pass another ${urlOption}.`);
   }
   if (mustExist && path !== ":memory:" && !existsSync(path)) {
     throw new StoreError(
       "CONNECTION_FAILED",
-      `No SQLite database at ${path} (${displayUrl}): import posts or run \`wpllmseo upgrade\` first, or pass --db.`,
+      urlOption === "--db"
+        ? `No SQLite database at ${path} (${displayUrl}): import posts or run \`wpllmseo upgrade\` first, or pass --db.`
+        : `No SQLite database at ${path} (${displayUrl}): pass ${urlOption} with the path of an existing database.`,
     );
   }
   try {

@@ -92,9 +92,58 @@ describe("wpllmseo CLI", () => {
 
   it("rejects an unknown database scheme", async () => {
     const result = await runCli(["db-version", "--db", "postgres://localhost/x"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/postgres:\/\/localhost\/x/);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Invalid --db "postgres:\/\/localhost\/x"/);
     expect(result.stderr).toMatch(/sqlite:/);
+  });
+
+  it("rejects an in-memory database", async () => {
+    const result = await runCli(["import", path.join(folder, "ducks.md"), "--db", "sqlite::memory:"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Invalid --db sqlite::memory:: an in-memory database is gone when the command exits/);
+  });
+
+  it("names the variable behind a bad setting", async () => {
+    const url = await runCli(["worker", "status"], { WPLLMSEO_DB: "garbage" });
+    expect(url.status).toBe(2);
+    expect(url.stderr).toMatch(/Invalid \$WPLLMSEO_DB "garbage"/);
+    const stopWords = await runCli(["search", "owls", "--db", db], { WPLLMSEO_STOP_WORDS: "xx" });
+    expect(stopWords.status).toBe(2);
+    expect(stopWords.stderr).toMatch(/Invalid \$WPLLMSEO_STOP_WORDS "xx"/);
+  });
+
+  it("gives each embedder's dimension range", async () => {
+    for (const dim of ["0", "5", "5000"]) {
+      const hash = await runCli(["search", "owls", "--db", db, "--embed-dim", dim]);
+      expect(hash.status).toBe(2);
+      expect(hash.stderr).toMatch(/use a whole number from 8 to 4096/);
+    }
+    const model = ["--embedder", "openai", "--embed-model", "m", "--embed-url", "http://127.0.0.1:9", "--embed-dim", "0"];
+    const openai = await runCli(["search", "owls", "--db", db, ...model]);
+    expect(openai.status).toBe(2);
+    expect(openai.stderr).toMatch(/use a whole number from 1 to 16384/);
+  });
+
+  it("names --read-db when the replica is missing", async () => {
+    const replica = path.join(folder, "replica.db");
+    const result = await runCli(["search", "owls", "--db", db, "--read-db", `sqlite:${replica}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/No SQLite database at .*replica\.db .*: pass --read-db/);
+    expect(existsSync(replica)).toBe(false);
+  });
+
+  it("warns when import creates tables beside another prefix", async () => {
+    const shared = `sqlite:${path.join(folder, "prefixes.db")}`;
+    expect((await runCli(["upgrade", "--db", shared])).status).toBe(0);
+    const result = await runCli(["import", path.join(folder, "ducks.md"), "--db", shared, "--prefix", "zz_"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/created new tables with the prefix \\?"zz_\\?" beside existing ones with \\?"wp_\\?"/);
+  });
+
+  it("names --host when it is not an address here", async () => {
+    const result = await runCli(["serve", "--db", db, "--host", "192.0.2.1", "--port", "0"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Cannot listen on host "192\.0\.2\.1" \(EADDRNOTAVAIL\): pass --host/);
   });
 
   it("rejects an invalid prefix before touching the database", async () => {

@@ -166,7 +166,7 @@ describe.each(targets)("WordPress export import on $dialect", (target) => {
     const run = await runCli(["import", file, "--db", database.url, "--prefix", "wxr_"]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`invalid WordPress export ${file}:`);
-    expect(run.stderr).toContain("nothing was imported from this file");
+    expect(run.stderr).toContain(". Nothing was imported from this file.");
     expect(run.stdout).toContain("0 added, 0 updated, 0 unchanged, 1 failed");
     const after = await engine.db.query(`SELECT COUNT(*) AS n FROM ${engine.db.tables.posts}`);
     expect(toInt(after[0]?.n)).toBe(toInt(before[0]?.n));

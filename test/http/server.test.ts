@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DB_VERSION_NAME } from "../../src/store/migrate.js";
+import { NO_QUERY_TOKENS_HINT } from "../../src/search/search.js";
 import { loadDialectTargets } from "../helpers/db.js";
 import { startHttpFixture, type HttpFixture } from "./http-fixture.js";
 
@@ -44,7 +45,7 @@ describe.each(targets)("HTTP API on $label", (target) => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { hint?: string; stats: { queryTokens: number } };
     expect(body.stats.queryTokens).toBe(0);
-    expect(body.hint).toBe("Every word of the query is a stop word or too short to index.");
+    expect(body.hint).toBe(NO_QUERY_TOKENS_HINT);
     const found = (await (await fetch(`${fixture.base}/search?q=loom`)).json()) as { hint?: string };
     expect(found.hint).toBeUndefined();
   });

@@ -172,7 +172,7 @@ describe("readWxrFile", () => {
     expect(posts).toEqual([]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`invalid WordPress export ${file}:`);
-    expect(errors[0]).toContain("nothing was imported from this file");
+    expect(errors[0]).toContain(". Nothing was imported from this file.");
   });
 
   it("reports an item without a post id and reads the rest", async () => {

@@ -76,7 +76,7 @@ async function retryCommand({ values }: ParsedArgs, ids: string[]): Promise<numb
   return withDb(options, false, async (db, log) => {
     const result = await retryDeadLetters(db, all ? { all: true } : { ids });
     log.info(result, "retried dead letters");
-    const notFound = result.notFound > 0 ? ` ${result.notFound} of the given ids were not found in the dead letter.` : "";
+    const notFound = result.notFound > 0 ? ` ${result.notFound} of the given ids ${result.notFound === 1 ? "was" : "were"} not found in the dead-letter table.` : "";
     printResult(options.json, result, `Enqueued ${plural(result.retried, "job")} again; ${result.skippedAsDuplicate} already queued.${notFound}`);
     return result.notFound > 0 ? 1 : 0;
   });

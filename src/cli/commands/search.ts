@@ -4,7 +4,7 @@ import { NO_QUERY_TOKENS_HINT, type SearchResponse } from "../../search/search.j
 import { DEFAULT_K, MAX_K } from "../../search/search-request.js";
 import type { Command } from "../command.js";
 import { withEngine } from "../context.js";
-import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber } from "../options.js";
+import { checkDbUrl, GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber } from "../options.js";
 import { UsageError } from "../usage-error.js";
 
 const HELP = `Usage: wpllmseo search <query> [-k N] [--json] [--explain] [--read-db URL]
@@ -45,6 +45,7 @@ export const searchCommand: Command = {
     const options = readGlobalOptions(values);
 
     const readDbUrl = typeof values["read-db"] === "string" ? values["read-db"] : undefined;
+    if (readDbUrl !== undefined) checkDbUrl(readDbUrl, "--read-db");
     return withEngine({ ...options, threads: 1, readDbUrl }, async (engine) => {
       const response = await engine.searcher.search({ query, k });
       if (options.json) {

@@ -11,7 +11,7 @@ import {
 } from "../../http/server.js";
 import type { Command } from "../command.js";
 import { withEngine } from "../context.js";
-import { GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber } from "../options.js";
+import { checkDbUrl, GLOBAL_HELP, parseCommandArgs, readGlobalOptions, readWholeNumber } from "../options.js";
 import { rejectPositionals } from "./schema.js";
 
 const DEFAULT_PORT = 8080;
@@ -77,6 +77,7 @@ export const serveCommand: Command = {
     const adminToken = process.env["WPLLMSEO_ADMIN_TOKEN"];
 
     const readDbUrl = typeof values["read-db"] === "string" ? values["read-db"] : undefined;
+    if (readDbUrl !== undefined) checkDbUrl(readDbUrl, "--read-db");
     return withEngine({ ...options, threads, readDbUrl }, async (engine) => {
       const app = await startHttpServer(engine, { host, port, adminToken, searchRatePerSecond, searchBurst });
       engine.log.info(
