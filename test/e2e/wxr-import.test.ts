@@ -138,7 +138,9 @@ describe.each(targets)("WordPress export import on $dialect", (target) => {
   it.skipIf(target.skipReason)("CLI imports, indexes and searches", async () => {
     const common = ["--db", database.url, "--prefix", "wxrcli_", "-q"];
     const imported = await runCli(["import", EXPORT, ...common]);
-    expect(imported.stderr).toBe("");
+    // The engine's tables of the cases above use another prefix, so only the warning about that is logged.
+    expect(imported.stderr.trim().split("\n")).toHaveLength(1);
+    expect(imported.stderr).toMatch(/created new tables with the prefix \\"wxrcli_\\" beside existing ones/);
     expect(imported.stdout).toContain(`${PUBLISHED} added, 0 updated, 0 unchanged, 0 failed`);
     const worked = await runCli(["worker", "run", "--limit=0", "--until-empty", "--json", ...common]);
     expect(worked.status).toBe(0);
