@@ -136,7 +136,7 @@ export function readGlobalOptions(values: Record<string, unknown>): GlobalOption
 export function checkDbUrl(url: string, source: string): void {
   const fix = "use sqlite:<file>, such as sqlite:wpllmseo.db, or mysql://user:password@host:port/database";
   if (url.trim() === "sqlite::memory:") {
-    throw new UsageError(`Invalid ${source} sqlite::memory:: an in-memory database is gone when the command exits, so ${fix}.`);
+    throw new UsageError(`Invalid ${source} "sqlite::memory:": an in-memory database is gone when the command exits, so ${fix}.`);
   }
   if (!/^(sqlite:|mysql:\/\/|mariadb:\/\/)/i.test(url)) {
     throw new UsageError(`Invalid ${source} ${JSON.stringify(redactUrl(url))}: ${fix}.`);

@@ -209,7 +209,7 @@ export async function buildHttpApp(engine: Engine, options: Partial<HttpOptions>
   return app;
 }
 
-/** Builds the app and listens; rejects with the fix when the port is taken or the host is not an address of this machine. */
+/** Builds the app and listens. Rejects with the fix when the port is taken or the host is not an address of this machine. */
 export async function startHttpServer(engine: Engine, options: HttpOptions): Promise<FastifyInstance> {
   const app = await buildHttpApp(engine, options);
   try {

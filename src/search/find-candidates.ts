@@ -16,9 +16,9 @@
  * tables under GROUP BY) took 15.4 ms at the median, and this 8.9 ms.
  * SQLite runs that one statement, with MAX_QUERY_TOKENS slots of which
  * unused ones match no row. It sums in process, on the thread that also
- * serves HTTP requests, faster than turning 12,000 postings into rows and
- * summing them here: on 10,000 bench posts the search's p90 was 21-26 ms
- * against 28-31 ms with one statement per token.
+ * serves HTTP requests, and that is faster than turning 12,000 postings
+ * into rows to sum here. On 10,000 bench posts the search's p90 was 21-26
+ * ms with it and 28-31 ms with one statement per token.
  *
  * The prefilter ranks posts by the postings it read, so a post's sum can
  * lack the weight of a common token whose postings were cut off. It keeps

@@ -100,7 +100,7 @@ describe("wpllmseo CLI", () => {
   it("rejects an in-memory database", async () => {
     const result = await runCli(["import", path.join(folder, "ducks.md"), "--db", "sqlite::memory:"]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/Invalid --db sqlite::memory:: an in-memory database is gone when the command exits/);
+    expect(result.stderr).toMatch(/Invalid --db "sqlite::memory:": an in-memory database is gone when the command exits/);
   });
 
   it("names the variable behind a bad setting", async () => {
