@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS {prefix}wpllmseo_tokens (
   created_at DATETIME(6) NOT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY post_token (post_id, token),
-  KEY token_score_post (token, score, post_id)
+  KEY token_score_post (token, score, post_id),
+  KEY token_post_score (token, post_id, score)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS {prefix}wpllmseo_chunks (

@@ -28,12 +28,12 @@
  * the pool are the candidates. The rest ranks posts that only the vector
  * leg finds (lexical-rank.ts).
  */
-import { readIndexes } from "../store/complete-table.js";
 import type { Db, Row } from "../store/db.js";
 import { placeholders } from "../store/placeholders.js";
 import { toId, toIdParam, toInt } from "../store/rows.js";
 import { compareIds } from "./fuse.js";
 import type { TokenStats } from "./token-stats.js";
+import { tokenIndexHints } from "./token-indexes.js";
 
 export interface LexicalCandidate {
   postId: string;
@@ -54,10 +54,10 @@ export const DEFAULT_POOL_SIZE = 1000;
 const MIN_PAIRS = 16;
 /** Maximum (post, token) pairs in one SQLite statement, which binds two parameters per pair. */
 const MAX_PAIRS = 2048;
-/** Maximum posts in one IN list of a MySQL statement that looks them up. */
-const MAX_POSTS_PER_LOOKUP = 512;
-/** Maximum posts in one IN list of a MySQL statement that reads all of a token's postings. */
-const MAX_POSTS_PER_SCAN = 999;
+/** Maximum posts in one IN list of a MySQL statement that looks them up through the (post_id, token) key. */
+const MAX_POSTS_PER_KEY_LOOKUP = 512;
+/** Maximum posts in one IN list of a MySQL statement that reads them from one of the token's indexes. */
+const MAX_POSTS_PER_TOKEN_READ = 999;
 /**
  * Postings that MySQL reads in order on the (token, score, post_id) index
  * for the cost of one lookup through (post_id, token), which also reads the
@@ -150,7 +150,8 @@ async function prefilter(
   poolSize: number,
 ): Promise<PrefilterPost[]> {
   if (db.dialect === "sqlite") return prefilterInOneStatement(db, chosen, caps, poolSize);
-  const sql = `SELECT post_id, score FROM ${db.tables.tokens} WHERE token = ? ORDER BY score DESC LIMIT ?`;
+  const { byScore } = await tokenIndexHints(db);
+  const sql = `SELECT post_id, score FROM ${db.tables.tokens}${byScore} WHERE token = ? ORDER BY score DESC LIMIT ?`;
   const lists = await Promise.all(
     chosen.map(([token], slot) => ((caps[slot] ?? 0) > 0 ? db.query(sql, [token, caps[slot]]) : Promise.resolve([]))),
   );
@@ -306,12 +307,16 @@ async function readPairsAsValues(db: Db, pairs: readonly [postId: string, token:
  * the listed posts that lack the token, and the statements run at once on
  * pooled connections, so the server reads their pages in parallel.
  *
- * The optimizer picks the (post_id, token) key for each of them, and every
- * lookup also reads the row for the score. Those random reads took 340-660
- * ms for 800-1,300 pairs on 100,000 posts with a cold buffer pool. A token
- * whose posts cost more as lookups than a read of all its postings
- * (POSTINGS_PER_LOOKUP) is read on the covering (token, score, post_id)
- * index instead: 10-50 ms for the same pairs.
+ * The (token, post_id, score) index finds each pair among the token's own
+ * postings, which common tokens keep in the buffer pool. On 100,000
+ * bench posts in MariaDB 10.11 (128 MiB buffer pool) the search's p50 went
+ * from 57-58 to 44 ms with it. A table created before that index joined
+ * the schema, until `wpllmseo upgrade --force` adds it, finds them through
+ * the (post_id, token) key, whose every lookup also reads the row for its score: those
+ * random reads took 340-660 ms for 800-1,300 pairs with a cold buffer
+ * pool. A token whose posts cost more as such lookups than a read of all
+ * its postings (POSTINGS_PER_LOOKUP) is then read on the covering (token,
+ * score, post_id) index instead: 10-50 ms for the same pairs.
  */
 async function readPairsByToken(
   db: Db,
@@ -325,43 +330,27 @@ async function readPairsByToken(
     else postsOfToken.set(token, [postId]);
   }
   const statements: Promise<Row[]>[] = [];
-  const hint = await postingIndexHint(db);
+  const hints = await tokenIndexHints(db);
   for (const [token, postIds] of postsOfToken) {
-    const scan = hint !== "" && postIds.length * POSTINGS_PER_LOOKUP >= (frequencies.get(token) ?? Infinity);
+    const lookup = hints.byPost !== "";
+    const scan = !lookup && hints.byScore !== "" && postIds.length * POSTINGS_PER_LOOKUP >= (frequencies.get(token) ?? Infinity);
+    let hint = "";
+    if (lookup) hint = hints.byPost;
+    else if (scan) hint = hints.byScore;
     // Batches stay below MariaDB's in_predicate_conversion_threshold
     // (1,000 values by default), above which an IN list becomes a subquery.
-    // A scan reads all the token's postings, so its batches are larger.
-    const batchSize = scan ? MAX_POSTS_PER_SCAN : MAX_POSTS_PER_LOOKUP;
+    // Lookups through the (post_id, token) key take smaller batches, so
+    // that more statements read rows in parallel.
+    const batchSize = scan || lookup ? MAX_POSTS_PER_TOKEN_READ : MAX_POSTS_PER_KEY_LOOKUP;
     for (let start = 0; start < postIds.length; start += batchSize) {
       const batch = postIds.slice(start, start + batchSize);
       statements.push(
         db.query(
-          `SELECT post_id, token, score FROM ${db.tables.tokens}${scan ? ` ${hint}` : ""} WHERE token = ? AND post_id IN (${placeholders(batch.length)})`,
+          `SELECT post_id, token, score FROM ${db.tables.tokens}${hint} WHERE token = ? AND post_id IN (${placeholders(batch.length)})`,
           [token, ...batch.map(toIdParam)],
         ),
       );
     }
   }
   return (await Promise.all(statements)).flat();
-}
-
-const indexHints = new WeakMap<Db, Promise<string>>();
-
-/**
- * Returns the index hint that makes MySQL read the token table through its
- * (token, score, post_id) index, looked up by columns once per database
- * handle because an upgraded plugin table may name it differently. Returns
- * "" when the table has no such index.
- */
-function postingIndexHint(db: Db): Promise<string> {
-  let hint = indexHints.get(db);
-  if (!hint) {
-    hint = readIndexes(db, db.tables.tokens).then((indexes) => {
-      const index = indexes.find((candidate) => candidate.columns.map((column) => column.toLowerCase()).join() === "token,score,post_id");
-      return index ? `FORCE INDEX (\`${index.name.replaceAll("`", "``")}\`)` : "";
-    });
-    hint.catch(() => indexHints.delete(db));
-    indexHints.set(db, hint);
-  }
-  return hint;
 }

@@ -23,6 +23,7 @@
 import type { Db } from "../store/db.js";
 import { toInt } from "../store/rows.js";
 import type { LexicalLeg } from "./find-candidates.js";
+import { tokenIndexHints } from "./token-indexes.js";
 
 /** Maximum postings that one countRanks statement reads, shared evenly among the query's tokens. */
 export const RANK_COUNT_BUDGET = 10_000;
@@ -86,9 +87,10 @@ export class LexicalRanker {
     const columnCount = 2 ** Math.ceil(Math.log2(below.length));
     const lowest = Math.min(...below);
     const perToken = Math.floor(RANK_COUNT_BUDGET / tokens.length);
+    const byScore = db.dialect === "mysql" ? (await tokenIndexHints(db)).byScore : "";
     const columns = Array.from({ length: columnCount }, (_, column) => `SUM(CASE WHEN score > ? THEN 1 ELSE 0 END) AS c${column}`);
     const branch =
-      `SELECT ${columns.join(", ")} FROM (SELECT score FROM ${db.tables.tokens}` +
+      `SELECT ${columns.join(", ")} FROM (SELECT score FROM ${db.tables.tokens}${byScore}` +
       " WHERE token = ? AND score > ? ORDER BY score DESC LIMIT ?) AS postings";
     const params: unknown[] = [];
     for (const [token, idf] of tokens) {

@@ -15,6 +15,7 @@ import { LexicalRanker } from "./lexical-rank.js";
 import { fusedScore, fuseRanks, type FusedPost, type LegScores } from "./fuse.js";
 import { readResultPosts, type ResultPost } from "./read-result-posts.js";
 import { scoreChunksExactly } from "./rescore-chunks.js";
+import { tokenIndexHints } from "./token-indexes.js";
 import { TokenStats } from "./token-stats.js";
 import { validateSearchRequest, type SearchRequest } from "./search-request.js";
 import type { ScoredChunk, VectorIndex, VectorLeg } from "./vector-index.js";
@@ -104,6 +105,7 @@ export class Searcher {
   readonly #deps: SearcherDeps;
   readonly #tokenStats: TokenStats;
   readonly #rescoreCount: number;
+  #indexChecked = false;
 
   constructor(deps: SearcherDeps) {
     this.#deps = deps;
@@ -111,10 +113,33 @@ export class Searcher {
     this.#rescoreCount = deps.rescoreCount ?? DEFAULT_RESCORE_COUNT;
   }
 
+  /**
+   * Logs a warning when the token table lacks the (token, post_id, score)
+   * index, as tables created before the index joined the schema do.
+   * Searches then read whole posting lists of common tokens.
+   */
+  async #warnOfMissingIndex(): Promise<void> {
+    const { db, log } = this.#deps;
+    try {
+      if ((await tokenIndexHints(db)).byPost !== "") return;
+    } catch {
+      return;
+    }
+    log?.warn(
+      { table: db.tables.tokens },
+      `${db.tables.tokens} has no (token, post_id, score) index, which makes searches slower on large sites: ` +
+        "run `wpllmseo upgrade --force` to add it, and searches use it after a restart",
+    );
+  }
+
   async search(request: SearchRequest): Promise<SearchResponse> {
     const started = performance.now();
     const { query, k, candidateLimit } = validateSearchRequest(request);
     const { db, kernels, embedder, vectors, pool } = this.#deps;
+    if (!this.#indexChecked && db.dialect === "mysql") {
+      this.#indexChecked = true;
+      void this.#warnOfMissingIndex();
+    }
 
     const lap = stopwatch(started);
     const tokens = kernels.tokenize(query, { stopWords: embedder.stopWords });

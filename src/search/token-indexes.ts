@@ -1,0 +1,36 @@
+/**
+ * Index hints for the token table on MySQL.
+ */
+import { readIndexes } from "../store/complete-table.js";
+import type { Db } from "../store/db.js";
+
+export interface TokenIndexHints {
+  /** " FORCE INDEX (...)" for the (token, score, post_id) index, or "". */
+  byScore: string;
+  /** " FORCE INDEX (...)" for the (token, post_id, score) index, or "". */
+  byPost: string;
+}
+
+const indexHints = new WeakMap<Db, Promise<TokenIndexHints>>();
+
+/**
+ * Returns the index hints that make MySQL read the token table through its
+ * (token, score, post_id) or (token, post_id, score) index. The indexes are
+ * found by their columns, once per database handle, because an upgraded
+ * plugin table may name them differently or lack them.
+ */
+export function tokenIndexHints(db: Db): Promise<TokenIndexHints> {
+  let hints = indexHints.get(db);
+  if (!hints) {
+    hints = readIndexes(db, db.tables.tokens).then((indexes) => {
+      const force = (columns: string): string => {
+        const index = indexes.find((candidate) => candidate.columns.map((column) => column.toLowerCase()).join() === columns);
+        return index ? ` FORCE INDEX (\`${index.name.replaceAll("`", "``")}\`)` : "";
+      };
+      return { byScore: force("token,score,post_id"), byPost: force("token,post_id,score") };
+    });
+    hints.catch(() => indexHints.delete(db));
+    indexHints.set(db, hints);
+  }
+  return hints;
+}
