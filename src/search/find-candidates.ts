@@ -33,7 +33,7 @@ import { placeholders } from "../store/placeholders.js";
 import { toId, toIdParam, toInt } from "../store/rows.js";
 import { compareIds } from "./fuse.js";
 import type { TokenStats } from "./token-stats.js";
-import { tokenIndexHints } from "./token-indexes.js";
+import { readWithTokenIndexes, type TokenIndexHints } from "./token-indexes.js";
 
 export interface LexicalCandidate {
   postId: string;
@@ -150,11 +150,12 @@ async function prefilter(
   poolSize: number,
 ): Promise<PrefilterPost[]> {
   if (db.dialect === "sqlite") return prefilterInOneStatement(db, chosen, caps, poolSize);
-  const { byScore } = await tokenIndexHints(db);
-  const sql = `SELECT post_id, score FROM ${db.tables.tokens}${byScore} WHERE token = ? ORDER BY score DESC LIMIT ?`;
-  const lists = await Promise.all(
-    chosen.map(([token], slot) => ((caps[slot] ?? 0) > 0 ? db.query(sql, [token, caps[slot]]) : Promise.resolve([]))),
-  );
+  const lists = await readWithTokenIndexes(db, ({ byScore }) => {
+    const sql = `SELECT post_id, score FROM ${db.tables.tokens}${byScore} WHERE token = ? ORDER BY score DESC LIMIT ?`;
+    return Promise.all(
+      chosen.map(([token], slot) => ((caps[slot] ?? 0) > 0 ? db.query(sql, [token, caps[slot]]) : Promise.resolve([]))),
+    );
+  });
   const posts = new Map<string, PrefilterPost>();
   lists.forEach((rows, slot) => {
     const idf = (chosen[slot] as [string, number])[1];
@@ -329,8 +330,17 @@ async function readPairsByToken(
     if (postIds) postIds.push(postId);
     else postsOfToken.set(token, [postId]);
   }
+  return readWithTokenIndexes(db, (hints) => readPairsWithHints(db, postsOfToken, frequencies, hints));
+}
+
+/** Reads the pairs of readPairsByToken, grouped by token, with the given index hints. */
+async function readPairsWithHints(
+  db: Db,
+  postsOfToken: ReadonlyMap<string, string[]>,
+  frequencies: ReadonlyMap<string, number>,
+  hints: TokenIndexHints,
+): Promise<Row[]> {
   const statements: Promise<Row[]>[] = [];
-  const hints = await tokenIndexHints(db);
   for (const [token, postIds] of postsOfToken) {
     const lookup = hints.byPost !== "";
     const scan = !lookup && hints.byScore !== "" && postIds.length * POSTINGS_PER_LOOKUP >= (frequencies.get(token) ?? Infinity);

@@ -23,7 +23,7 @@
 import type { Db } from "../store/db.js";
 import { toInt } from "../store/rows.js";
 import type { LexicalLeg } from "./find-candidates.js";
-import { tokenIndexHints } from "./token-indexes.js";
+import { readWithTokenIndexes } from "./token-indexes.js";
 
 /** Maximum postings that one countRanks statement reads, shared evenly among the query's tokens. */
 export const RANK_COUNT_BUDGET = 10_000;
@@ -87,17 +87,22 @@ export class LexicalRanker {
     const columnCount = 2 ** Math.ceil(Math.log2(below.length));
     const lowest = Math.min(...below);
     const perToken = Math.floor(RANK_COUNT_BUDGET / tokens.length);
-    const byScore = db.dialect === "mysql" ? (await tokenIndexHints(db)).byScore : "";
     const columns = Array.from({ length: columnCount }, (_, column) => `SUM(CASE WHEN score > ? THEN 1 ELSE 0 END) AS c${column}`);
-    const branch =
-      `SELECT ${columns.join(", ")} FROM (SELECT score FROM ${db.tables.tokens}${byScore}` +
-      " WHERE token = ? AND score > ? ORDER BY score DESC LIMIT ?) AS postings";
+    const countSql = (byScore: string): string => {
+      const branch =
+        `SELECT ${columns.join(", ")} FROM (SELECT score FROM ${db.tables.tokens}${byScore}` +
+        " WHERE token = ? AND score > ? ORDER BY score DESC LIMIT ?) AS postings";
+      return tokens.map(() => branch).join(" UNION ALL ");
+    };
     const params: unknown[] = [];
     for (const [token, idf] of tokens) {
       for (let column = 0; column < columnCount; column++) params.push((below[column] ?? PAST_EVERY_WEIGHT) / idf);
       params.push(token, lowest / idf, perToken);
     }
-    const rows = await db.query(tokens.map(() => branch).join(" UNION ALL "), params);
+    const rows =
+      db.dialect === "mysql"
+        ? await readWithTokenIndexes(db, ({ byScore }) => db.query(countSql(byScore), params))
+        : await db.query(countSql(""), params);
     below.forEach((score, column) => {
       const count = rows.reduce((sum, row) => sum + toInt(row[`c${column}`] ?? 0), 0);
       ranks.set(score, Math.max(this.next, 1 + count));

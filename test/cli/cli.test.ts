@@ -26,8 +26,12 @@ afterAll(async () => {
 
 describe("wpllmseo CLI", () => {
   it("upgrade then db-version prints 1.2.0", async () => {
-    expect((await runCli(["upgrade", "--db", db])).status).toBe(0);
-    expect((await runCli(["upgrade", "--db", db])).status).toBe(0);
+    const first = await runCli(["upgrade", "--db", db]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).not.toContain("--force");
+    const again = await runCli(["upgrade", "--db", db]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("schema 1.2.0 was already recorded: run `wpllmseo upgrade --force`");
     const version = await runCli(["db-version", "--db", db]);
     expect(version.stdout.trim()).toBe("1.2.0");
     expect(version.status).toBe(0);

@@ -116,6 +116,21 @@ describe.each(targets)("lexical leg on $label", (target) => {
     }
   });
 
+  it.skipIf(target.skipReason)("reads on after an index is dropped", async () => {
+    const db = await database.openMigrated();
+    await insertTokens(db, [
+      ...[6, 5, 4, 3, 2, 1].map((score, index): [string, string, number] => [String(index + 1), "alpha", score]),
+      ["6", "beta", 10],
+    ]);
+    const stats = new TokenStats(db);
+    const options = { limit: 2, postingBudget: 3 };
+    const before = await findCandidates(db, stats, ["alpha", "beta"], options);
+    await dropTokenPostIndex(db);
+    const after = await findCandidates(db, stats, ["alpha", "beta"], options);
+    expect(after.pool).toEqual(before.pool);
+    expect(after.pool.map((post) => post.postId)).toEqual(["6", "1", "2"]);
+  });
+
   it.skipIf(target.skipReason)("loads the frequencies of common tokens at the first search on MySQL only", async () => {
     const db = await database.openMigrated();
     const postings = Array.from({ length: PRELOAD_MIN_POSTINGS }, (_, index) => `(${index + 1}, 'common', 1, '2026-01-01 00:00:00')`);

@@ -30,6 +30,12 @@ ${GLOBAL_HELP}
       const result = await upgrade(db, { force: values.force === true });
       for (const piece of result.added) process.stdout.write(`added ${piece}\n`);
       process.stdout.write(`${db.displayUrl}: schema ${SCHEMA_VERSION}\n`);
+      if (!result.applied) {
+        process.stdout.write(
+          `The tables were not compared because schema ${SCHEMA_VERSION} was already recorded: ` +
+            "run `wpllmseo upgrade --force` to add the columns and indexes they lack.\n",
+        );
+      }
     });
     return 0;
   },
