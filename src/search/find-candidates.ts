@@ -311,11 +311,13 @@ async function readPairsAsValues(db: Db, pairs: readonly [postId: string, token:
  * The (token, post_id, score) index finds each pair among the token's own
  * postings, which common tokens keep in the buffer pool. On 100,000
  * bench posts in MariaDB 10.11 (128 MiB buffer pool) the search's p50 went
- * from 57-58 to 44 ms with it. A table created before that index joined
- * the schema, until `wpllmseo upgrade --force` adds it, finds them through
- * the (post_id, token) key, whose every lookup also reads the row for its score: those
- * random reads took 340-660 ms for 800-1,300 pairs with a cold buffer
- * pool. A token whose posts cost more as such lookups than a read of all
+ * from 57-58 to 44 ms with it.
+ *
+ * A table created before that index joined the schema lacks it until
+ * `wpllmseo upgrade --force` adds it. Its pairs are found through the
+ * (post_id, token) key, and every such lookup also reads the row for its
+ * score. Those random reads took 340-660 ms for 800-1,300 pairs with a
+ * cold buffer pool. A token whose posts cost more as such lookups than a read of all
  * its postings (POSTINGS_PER_LOOKUP) is then read on the covering (token,
  * score, post_id) index instead: 10-50 ms for the same pairs.
  */

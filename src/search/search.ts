@@ -109,7 +109,7 @@ export class Searcher {
 
   constructor(deps: SearcherDeps) {
     this.#deps = deps;
-    this.#tokenStats = new TokenStats(deps.db);
+    this.#tokenStats = new TokenStats(deps.db, deps.log);
     this.#rescoreCount = deps.rescoreCount ?? DEFAULT_RESCORE_COUNT;
   }
 
@@ -123,6 +123,7 @@ export class Searcher {
     try {
       if ((await tokenIndexHints(db)).byPost !== "") return;
     } catch {
+      // The search's own reads of the token table report the failure.
       return;
     }
     log?.warn(

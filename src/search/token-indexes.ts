@@ -36,8 +36,8 @@ export async function readWithTokenIndexes<T>(db: Db, read: (hints: TokenIndexHi
 /**
  * Returns the index hints that make MySQL read the token table through its
  * (token, score, post_id) or (token, post_id, score) index. The indexes are
- * found by their columns, once per database handle, because an upgraded
- * plugin table may name them differently or lack them.
+ * found by their columns, once per database handle, because a table that
+ * predates the engine's schema may name them differently or lack one.
  */
 export function tokenIndexHints(db: Db): Promise<TokenIndexHints> {
   let hints = indexHints.get(db);

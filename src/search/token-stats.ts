@@ -27,6 +27,8 @@
  * the thread that serves searches, so it counts each token when a search
  * first needs it.
  */
+import type { Logger } from "pino";
+
 import type { Db } from "../store/db.js";
 import { toInt } from "../store/rows.js";
 
@@ -43,14 +45,16 @@ interface Cached {
 
 export class TokenStats {
   readonly #db: Db;
+  readonly #log: Logger | undefined;
   readonly #frequencies = new Map<string, Cached>();
   /** Keys ("" for the post count) whose background count is running. */
   readonly #refreshing = new Set<string>();
   #postCount: Cached | undefined;
   #preload: Promise<void> | undefined;
 
-  constructor(db: Db) {
+  constructor(db: Db, log?: Logger) {
     this.#db = db;
+    this.#log = log;
   }
 
   /** Returns the idf of each token: ln(1 + (N - df + 0.5) / (df + 0.5)). Tokens in no post get 0. */
@@ -128,7 +132,9 @@ export class TokenStats {
           if (!cached || cached.at < at) this.#frequencies.set(token, { value: df, at });
         }
       })
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        this.#log?.warn({ err: error, table: this.#db.tables.tokens }, "loading common tokens' document frequencies failed, so searches count each token when they need it");
+      });
     return this.#preload;
   }
 
